@@ -1,0 +1,1 @@
+//! Node configuration: YAML loading with file/line/column errors, environment overrides, validation

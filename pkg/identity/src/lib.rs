@@ -1,0 +1,1 @@
+//! Node identity: ed25519 key files (mode 0600), public key and libp2p PeerId

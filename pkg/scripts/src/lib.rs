@@ -1,0 +1,1 @@
+//! Sandboxed Rhai scraper-script runtime: manifests, host functions, limits, output validation

@@ -1,0 +1,1 @@
+//! PostgreSQL store backend (tokio-postgres + deadpool-postgres, migrations from db/postgres)

@@ -1,0 +1,1 @@
+//! Store API: the repository trait, its record types, and the contract test suite every backend passes
