@@ -1,1 +1,20 @@
-//! PostgreSQL store backend (tokio-postgres + deadpool-postgres, migrations from db/postgres)
+//! PostgreSQL store backend: [`PgStore`] implements [`mdn_store::Store`] on tokio-postgres with a
+//! deadpool connection pool.
+//!
+//! - [`migrate`]: the embedded `db/postgres` migrations (refinery), run at connect and by
+//!   `mdnode migrate`.
+//! - `pool`: connecting, and retrying on serialization failures and dropped connections.
+//! - `commit`: batched decision commits (UNNEST for small batches, binary COPY for large ones).
+//! - `reads`, `records`, `catalog`: the other queries; `convert`: row and value conversions.
+
+mod catalog;
+mod commit;
+mod convert;
+pub mod migrate;
+mod pool;
+mod reads;
+mod records;
+mod store;
+
+pub use migrate::{AppliedMigration, MigrationReport, embedded_migrations, migrate};
+pub use store::{PgOptions, PgStore};

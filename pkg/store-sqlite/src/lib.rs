@@ -1,1 +1,21 @@
-//! Embedded SQLite store backend (rusqlite, WAL, on a dedicated thread; migrations from db/sqlite)
+//! Embedded SQLite store backend: [`SqliteStore`] implements [`mdn_store::Store`] with rusqlite.
+//!
+//! All database work runs on one dedicated thread fed by a bounded channel (`worker`), never on
+//! async threads. WAL mode, `synchronous=NORMAL`, cached prepared statements, one transaction per
+//! commit.
+//!
+//! - `migrate`: applies `db/sqlite/V{n}__{name}.sql` in order, recorded in `schema_migrations`
+//!   (refinery 0.10 pins rusqlite <= 0.40, so this crate runs its own).
+//! - `commit`, `reads`, `records`, `catalog`: the queries; `convert`: value conversions.
+
+mod catalog;
+mod commit;
+mod convert;
+mod migrate;
+mod reads;
+mod records;
+mod store;
+mod worker;
+
+pub use migrate::{MIGRATIONS, Migration};
+pub use store::SqliteStore;

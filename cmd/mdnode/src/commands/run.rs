@@ -1,10 +1,60 @@
-//! `mdnode run`.
+//! `mdnode run --config FILE`: one validator node until Ctrl-C or SIGTERM.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
 
 /// Arguments of `mdnode run`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// The node's YAML config (see config/node.example.yaml).
+    #[arg(long, short, env = "MDNODE_CONFIG", default_value = "config/node.yaml")]
+    config: PathBuf,
+}
 
 /// Runs `mdnode run`.
-pub(crate) fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`mdnode run` is not available in this build yet")
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    let config = mdn_config::Config::load(&args.config)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("loading config {}", args.config.display()))?;
+    let system = actix::System::with_tokio_rt(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("mdnode")
+            .build()
+            .expect("building the tokio runtime")
+    });
+    system.block_on(async move {
+        let node = mdn_node::Node::start(config).await?;
+        println!("mdnode listening on http://{}", node.api_addr);
+        wait_for_shutdown().await;
+        tracing::info!("shutting down");
+        node.stop().await;
+        actix::System::current().stop();
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn wait_for_shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
 }

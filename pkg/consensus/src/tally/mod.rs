@@ -1,0 +1,318 @@
+//! Counting validators' votes into decisions (ARCHITECTURE.md §2 "Tally"). Works on quote ids
+//! alone, so votes may arrive before their quote.
+//!
+//! With `n` validators and threshold `t`: `Validated` once `t` distinct validators accept;
+//! `Rejected` once REJECT votes alone exceed `n - t` (acceptance is then impossible); otherwise the
+//! quote stays open until `first_seen + timeout` and `Expired`. Abstentions and silence never
+//! reject. One vote per validator per quote: the first counts, a different second one is
+//! equivocation evidence.
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+
+use mdn_protocol::{
+    Certificate, CertificateEntry, Outcome, PublicKey, QuoteId, ValidatorSet, Verdict,
+};
+
+pub use types::{CastVote, Decided, Evidence, InvalidVote, TallyError, VoteOutcome};
+
+/// An open quote's votes.
+#[derive(Debug, Clone)]
+struct Pending {
+    first_seen_ms: i64,
+    votes: BTreeMap<PublicKey, CastVote>,
+    accepts: usize,
+    rejects: usize,
+}
+
+impl Pending {
+    fn new(first_seen_ms: i64) -> Self {
+        Self {
+            first_seen_ms,
+            votes: BTreeMap::new(),
+            accepts: 0,
+            rejects: 0,
+        }
+    }
+}
+
+/// Vote counting for one validator set. Memory is bounded: at most `max_pending` open quotes
+/// (the oldest expire first when more arrive) and at most `max_decided` remembered decisions, each
+/// kept for `decided_retention_ms`.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    threshold: usize,
+    validators: HashSet<PublicKey>,
+    timeout_ms: i64,
+    max_pending: usize,
+    decided_retention_ms: i64,
+    max_decided: usize,
+    pending: HashMap<QuoteId, Pending>,
+    /// `(first_seen_ms, id)` of every open quote: oldest first, for expiry and eviction.
+    by_age: BTreeSet<(i64, QuoteId)>,
+    decided: HashMap<QuoteId, Outcome>,
+    /// `(decided_at_ms, id)` in the order decided, for forgetting.
+    decided_order: VecDeque<(i64, QuoteId)>,
+    /// Quotes expired early to make room, returned by the next [`Tally::expire`].
+    evicted: VecDeque<Decided>,
+}
+
+impl Tally {
+    /// A tally for `validators` needing `threshold` accepts (`1..=n`), expiring quotes
+    /// `timeout_ms` after first seen, with at most `max_pending` open quotes. Decisions are
+    /// remembered for `10 × timeout_ms`, at most `4 × max_pending` of them (see
+    /// [`Tally::with_decided_memory`]).
+    pub fn new(
+        threshold: usize,
+        validators: impl IntoIterator<Item = PublicKey>,
+        timeout_ms: i64,
+        max_pending: usize,
+    ) -> Result<Self, TallyError> {
+        let validators: HashSet<PublicKey> = validators.into_iter().collect();
+        let n = validators.len();
+        if n == 0 {
+            return Err(TallyError::NoValidators);
+        }
+        if !(1..=n).contains(&threshold) {
+            return Err(TallyError::Threshold { threshold, n });
+        }
+        if timeout_ms <= 0 {
+            return Err(TallyError::Timeout(timeout_ms));
+        }
+        if max_pending == 0 {
+            return Err(TallyError::ZeroBound("max_pending"));
+        }
+        Ok(Self {
+            threshold,
+            validators,
+            timeout_ms,
+            max_pending,
+            decided_retention_ms: timeout_ms.saturating_mul(10),
+            max_decided: max_pending.saturating_mul(4),
+            pending: HashMap::new(),
+            by_age: BTreeSet::new(),
+            decided: HashMap::new(),
+            decided_order: VecDeque::new(),
+            evicted: VecDeque::new(),
+        })
+    }
+
+    /// A tally for a network's validator set, at its quorum threshold.
+    pub fn for_set(
+        set: &ValidatorSet,
+        timeout_ms: i64,
+        max_pending: usize,
+    ) -> Result<Self, TallyError> {
+        Self::new(
+            set.threshold(),
+            set.keys().iter().copied(),
+            timeout_ms,
+            max_pending,
+        )
+    }
+
+    /// Sets how long (`retention_ms`) and how many (`max_decided`, at least 1) decisions are
+    /// remembered so that late votes get [`VoteOutcome::AlreadyDecided`]. A forgotten quote that
+    /// gets votes again is counted afresh, so keep `retention_ms` above the longest time votes
+    /// can still arrive (the policy's `max_quote_age_ms` plus clock skew).
+    pub fn with_decided_memory(mut self, retention_ms: i64, max_decided: usize) -> Self {
+        self.decided_retention_ms = retention_ms;
+        self.max_decided = max_decided.max(1);
+        self
+    }
+
+    /// Accept votes needed.
+    pub fn threshold(&self) -> usize {
+        self.threshold
+    }
+
+    /// Number of validators.
+    pub fn validator_count(&self) -> usize {
+        self.validators.len()
+    }
+
+    /// Open quotes.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Remembered decisions.
+    pub fn decided_len(&self) -> usize {
+        self.decided.len()
+    }
+
+    /// The outcome of a remembered decided quote.
+    pub fn outcome(&self, quote_id: &QuoteId) -> Option<Outcome> {
+        self.decided.get(quote_id).copied()
+    }
+
+    /// The votes counted so far on an open quote, sorted by voter.
+    pub fn votes(&self, quote_id: &QuoteId) -> Option<Vec<(PublicKey, Verdict)>> {
+        self.pending.get(quote_id).map(vote_list)
+    }
+
+    /// Starts the clock for a quote (when the quote itself arrives) if it is neither open nor
+    /// decided. Returns true when it was newly opened.
+    pub fn open(&mut self, quote_id: QuoteId, now_ms: i64) -> bool {
+        if self.decided.contains_key(&quote_id) || self.pending.contains_key(&quote_id) {
+            return false;
+        }
+        self.make_room(now_ms);
+        self.pending.insert(quote_id, Pending::new(now_ms));
+        self.by_age.insert((now_ms, quote_id));
+        true
+    }
+
+    /// Counts `voter`'s `verdict` on `quote_id`. `entry` must be given for `Accept` and, when
+    /// given, must name `voter` in its header. The caller has already checked the batch
+    /// signature and Merkle proof.
+    pub fn add_vote(
+        &mut self,
+        voter: PublicKey,
+        quote_id: QuoteId,
+        verdict: Verdict,
+        entry: Option<CertificateEntry>,
+        now_ms: i64,
+    ) -> VoteOutcome {
+        if !self.validators.contains(&voter) {
+            return VoteOutcome::UnknownVoter;
+        }
+        if let Some(outcome) = self.decided.get(&quote_id) {
+            return VoteOutcome::AlreadyDecided(*outcome);
+        }
+        match &entry {
+            None if verdict == Verdict::Accept => {
+                return VoteOutcome::Invalid(InvalidVote::MissingEntry);
+            }
+            Some(e) if e.header.voter != voter => {
+                return VoteOutcome::Invalid(InvalidVote::EntryVoterMismatch);
+            }
+            _ => {}
+        }
+        if !self.pending.contains_key(&quote_id) {
+            self.make_room(now_ms);
+        }
+        let p = match self.pending.entry(quote_id) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                self.by_age.insert((now_ms, quote_id));
+                v.insert(Pending::new(now_ms))
+            }
+        };
+        let cast = CastVote { verdict, entry };
+        if let Some(first) = p.votes.get(&voter) {
+            return if first.verdict == verdict {
+                VoteOutcome::DuplicateIgnored
+            } else {
+                VoteOutcome::Equivocation(Box::new(Evidence {
+                    voter,
+                    quote_id,
+                    first: first.clone(),
+                    second: cast,
+                }))
+            };
+        }
+        match verdict {
+            Verdict::Accept => p.accepts += 1,
+            Verdict::Reject(_) => p.rejects += 1,
+            Verdict::Abstain => {}
+        }
+        p.votes.insert(voter, cast);
+        let n = self.validators.len();
+        let outcome = if p.accepts >= self.threshold {
+            Outcome::Validated
+        } else if p.rejects > n - self.threshold {
+            Outcome::Rejected
+        } else {
+            return VoteOutcome::Counted;
+        };
+        match self.finish(quote_id, outcome, now_ms) {
+            Some(d) => VoteOutcome::Decided(d),
+            None => VoteOutcome::Counted,
+        }
+    }
+
+    /// Decides `Expired` every open quote with `first_seen + timeout <= now_ms`, plus any quotes
+    /// expired early to make room since the last call (those first). Also forgets old decisions.
+    pub fn expire(&mut self, now_ms: i64) -> Vec<Decided> {
+        let mut out: Vec<Decided> = self.evicted.drain(..).collect();
+        while let Some(&(first_seen, id)) = self.by_age.first() {
+            if first_seen.saturating_add(self.timeout_ms) > now_ms {
+                break;
+            }
+            match self.finish(id, Outcome::Expired, now_ms) {
+                Some(d) => out.push(d),
+                None => {
+                    self.by_age.pop_first();
+                }
+            }
+        }
+        self.forget_decided(now_ms);
+        out
+    }
+
+    /// Expires the oldest open quotes until there is room for one more.
+    fn make_room(&mut self, now_ms: i64) {
+        while self.pending.len() >= self.max_pending {
+            let Some(&(_, oldest)) = self.by_age.first() else {
+                break;
+            };
+            if let Some(d) = self.finish(oldest, Outcome::Expired, now_ms) {
+                if self.evicted.len() >= self.max_pending {
+                    self.evicted.pop_front();
+                }
+                self.evicted.push_back(d);
+            } else {
+                self.by_age.pop_first();
+            }
+        }
+    }
+
+    /// Closes an open quote with `outcome` and remembers the decision.
+    fn finish(&mut self, quote_id: QuoteId, outcome: Outcome, now_ms: i64) -> Option<Decided> {
+        let p = self.pending.remove(&quote_id)?;
+        self.by_age.remove(&(p.first_seen_ms, quote_id));
+        self.decided.insert(quote_id, outcome);
+        self.decided_order.push_back((now_ms, quote_id));
+        self.forget_decided(now_ms);
+        let certificate = (outcome == Outcome::Validated).then(|| Certificate {
+            quote_id,
+            entries: p
+                .votes
+                .values()
+                .filter(|v| v.verdict == Verdict::Accept)
+                .filter_map(|v| v.entry.clone())
+                .collect(),
+        });
+        Some(Decided {
+            quote_id,
+            outcome,
+            decided_at_ms: now_ms,
+            first_seen_ms: p.first_seen_ms,
+            certificate,
+            votes: vote_list(&p),
+        })
+    }
+
+    /// Forgets decisions beyond `max_decided` or older than the retention (oldest recorded first).
+    fn forget_decided(&mut self, now_ms: i64) {
+        let cutoff = i128::from(now_ms) - i128::from(self.decided_retention_ms);
+        while let Some(&(at, id)) = self.decided_order.front() {
+            if self.decided_order.len() <= self.max_decided && i128::from(at) >= cutoff {
+                break;
+            }
+            self.decided_order.pop_front();
+            self.decided.remove(&id);
+        }
+    }
+}
+
+fn vote_list(p: &Pending) -> Vec<(PublicKey, Verdict)> {
+    p.votes.iter().map(|(k, v)| (*k, v.verdict)).collect()
+}

@@ -1,0 +1,55 @@
+//! API errors: one JSON shape `{"error": {"code", "message"}}` with a fitting HTTP status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use serde_json::json;
+
+/// An error answer of the API.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ApiError {
+    /// A parameter is missing or malformed (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Nothing at this id (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The store failed (503: try again).
+    #[error("store unavailable: {0}")]
+    Store(#[from] mdn_store::StoreError),
+}
+
+impl ApiError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::NotFound(_) => "not_found",
+            Self::Store(_) => "store_unavailable",
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code())
+            .json(json!({"error": {"code": self.code(), "message": self.to_string()}}))
+    }
+}
+
+pub(crate) fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid query parameters: {err}")).into()
+}
+
+pub(crate) fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid path: {err}")).into()
+}

@@ -1,0 +1,244 @@
+//! The gossip bridge: a tokio task between the libp2p event loop and the actors. Every gossiped
+//! message is decoded, checked (network id, validator membership, signature, replay window) off the
+//! async threads, its verdict reported back to gossipsub exactly once (Reject costs the sender
+//! score), and only then handed to the voter or the tally. Inbound sync requests are served here too.
+//!
+//! Verdicts (see `docs/protocol.md` "Gossip validation"):
+//! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq → Reject;
+//! - topics this build does not handle yet → Ignore.
+
+use std::sync::Arc;
+
+use actix::Recipient;
+use mdn_consensus::replay::{ReplayGuard, SeqCheck};
+use mdn_network::{
+    NetworkClient, NetworkEvent, Request, Response, TopicKind, Verdict as Acceptance,
+};
+use mdn_protocol::{Decode, ObservationBatch, ValidatorSet, VoteBatch};
+use tokio::sync::mpsc;
+
+use crate::events::{Counters, Telemetry};
+use crate::messages::{VerifiedObservations, VerifiedVotes};
+use crate::sync::{SyncTrigger, serve_decisions};
+
+/// Why a gossiped message was refused (each maps to a gossipsub verdict).
+#[derive(Debug, thiserror::Error)]
+pub enum GossipReject {
+    /// Bytes do not decode.
+    #[error("malformed: {0}")]
+    Malformed(#[from] mdn_protocol::DecodeError),
+    /// Another network's message.
+    #[error("network id {got:?}, expected {expected:?}")]
+    WrongNetwork {
+        /// Ours.
+        expected: String,
+        /// Theirs.
+        got: String,
+    },
+    /// Signed by a key outside the validator set.
+    #[error("signer {0} is not in the validator set")]
+    UnknownValidator(mdn_protocol::PublicKey),
+    /// Signature, root or count wrong.
+    #[error("bad signature: {0}")]
+    BadSignature(#[from] mdn_protocol::SignatureError),
+    /// A batch seq already seen (or too old) from this signer.
+    #[error("replayed batch seq {seq} of {signer}")]
+    Replay {
+        /// Signer.
+        signer: mdn_protocol::PublicKey,
+        /// Its seq.
+        seq: u64,
+    },
+}
+
+/// Where verified messages go.
+pub struct GossipOutputs {
+    /// Observation batches → voter.
+    pub voter: Recipient<VerifiedObservations>,
+    /// Vote batches → tally.
+    pub tally: Recipient<VerifiedVotes>,
+}
+
+/// The bridge's fixed inputs.
+pub struct GossipBridge {
+    /// Network id expected in every message.
+    pub network_id: String,
+    /// The validator set.
+    pub validators: Arc<ValidatorSet>,
+    /// The network.
+    pub network: NetworkClient,
+    /// Destinations.
+    pub outputs: GossipOutputs,
+    /// The store, to serve sync requests.
+    pub store: Arc<dyn mdn_store::Store>,
+    /// Counters.
+    pub telemetry: Telemetry,
+    /// Tells the sync worker about new peers.
+    pub sync: mpsc::Sender<SyncTrigger>,
+}
+
+impl GossipBridge {
+    /// Runs until the network's event stream ends.
+    pub async fn run(self, mut events: mpsc::Receiver<NetworkEvent>) {
+        let mut observation_seqs = ReplayGuard::new(4096, 1024);
+        let mut vote_seqs = ReplayGuard::new(4096, 1024);
+        while let Some(event) = events.recv().await {
+            match event {
+                NetworkEvent::Message {
+                    kind,
+                    data,
+                    message_id,
+                    propagation_source,
+                    ..
+                } => {
+                    let verdict = match kind {
+                        TopicKind::Observations => {
+                            self.on_observations(data, &mut observation_seqs).await
+                        }
+                        TopicKind::Votes => self.on_votes(data, &mut vote_seqs).await,
+                        _ => Acceptance::Ignore,
+                    };
+                    let c = &self.telemetry.counters;
+                    match verdict {
+                        Acceptance::Reject => Counters::add(&c.gossip_rejected, 1),
+                        Acceptance::Ignore => Counters::add(&c.gossip_ignored, 1),
+                        Acceptance::Accept => {}
+                    }
+                    if let Err(err) = self
+                        .network
+                        .report_validation(message_id, propagation_source, verdict)
+                        .await
+                    {
+                        tracing::debug!(%err, "could not report validation");
+                    }
+                }
+                NetworkEvent::InboundRequest {
+                    peer,
+                    request,
+                    channel,
+                } => {
+                    let response = match request {
+                        Request::Decisions { after_seq, limit } => {
+                            serve_decisions(self.store.as_ref(), after_seq, limit).await
+                        }
+                        Request::Script { .. } => Response::Script { body: None },
+                    };
+                    if let Err(err) = self.network.respond(channel, response).await {
+                        tracing::debug!(%peer, %err, "could not answer request");
+                    }
+                }
+                NetworkEvent::PeerConnected(peer) => {
+                    let _ = self.sync.try_send(SyncTrigger::PeerConnected(peer));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    async fn on_observations(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Acceptance {
+        let network_id = self.network_id.clone();
+        let validators = self.validators.clone();
+        let checked =
+            tokio::task::spawn_blocking(move || -> Result<ObservationBatch, GossipReject> {
+                let batch = ObservationBatch::decode_from_slice(&data)?;
+                check_signer(&network_id, &batch.network_id, &validators, &batch.proposer)?;
+                batch.verify()?;
+                Ok(batch)
+            })
+            .await;
+        let batch = match checked {
+            Ok(Ok(batch)) => batch,
+            Ok(Err(why)) => {
+                tracing::debug!(%why, "observation batch rejected");
+                return Acceptance::Reject;
+            }
+            Err(_) => return Acceptance::Ignore,
+        };
+        if let Some(why) = replayed(seqs, &batch.proposer, batch.seq) {
+            tracing::debug!(%why, "observation batch rejected");
+            return Acceptance::Reject;
+        }
+        // Waits for room in the voter's mailbox: backpressure on the network loop.
+        let _ = self
+            .outputs
+            .voter
+            .send(VerifiedObservations {
+                batch: Arc::new(batch),
+            })
+            .await;
+        Acceptance::Accept
+    }
+
+    async fn on_votes(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Acceptance {
+        let network_id = self.network_id.clone();
+        let validators = self.validators.clone();
+        let checked = tokio::task::spawn_blocking(move || -> Result<VoteBatch, GossipReject> {
+            let batch = VoteBatch::decode_from_slice(&data)?;
+            check_signer(
+                &network_id,
+                &batch.header.network_id,
+                &validators,
+                &batch.header.voter,
+            )?;
+            batch.verify()?;
+            Ok(batch)
+        })
+        .await;
+        let batch = match checked {
+            Ok(Ok(batch)) => batch,
+            Ok(Err(why)) => {
+                tracing::debug!(%why, "vote batch rejected");
+                return Acceptance::Reject;
+            }
+            Err(_) => return Acceptance::Ignore,
+        };
+        if let Some(why) = replayed(seqs, &batch.header.voter, batch.header.seq) {
+            tracing::debug!(%why, "vote batch rejected");
+            return Acceptance::Reject;
+        }
+        Counters::add(
+            &self.telemetry.counters.votes_received,
+            batch.votes.len() as u64,
+        );
+        let _ = self
+            .outputs
+            .tally
+            .send(VerifiedVotes {
+                batch: Arc::new(batch),
+            })
+            .await;
+        Acceptance::Accept
+    }
+}
+
+fn check_signer(
+    expected_network: &str,
+    network: &str,
+    validators: &ValidatorSet,
+    signer: &mdn_protocol::PublicKey,
+) -> Result<(), GossipReject> {
+    if network != expected_network {
+        return Err(GossipReject::WrongNetwork {
+            expected: expected_network.to_owned(),
+            got: network.to_owned(),
+        });
+    }
+    if !validators.contains(signer) {
+        return Err(GossipReject::UnknownValidator(*signer));
+    }
+    Ok(())
+}
+
+fn replayed(
+    seqs: &mut ReplayGuard,
+    signer: &mdn_protocol::PublicKey,
+    seq: u64,
+) -> Option<GossipReject> {
+    match seqs.check(signer, seq) {
+        SeqCheck::Fresh => None,
+        _ => Some(GossipReject::Replay {
+            signer: *signer,
+            seq,
+        }),
+    }
+}

@@ -1,0 +1,32 @@
+//! The validator node: an actix actor system around the pure crates.
+//!
+//! Flow of one quote (see `docs/architecture.md`):
+//! [`scheduler`] ticks → [`runner`] runs the source's script → [`proposer`] signs an
+//! `ObservationBatch` and gossips it → every node's [`voter`] judges each quote and gossips a signed
+//! `VoteBatch` → [`tally`] counts distinct validators' votes → on a decision [`store_writer`] commits it
+//! with its certificate. [`gossip`] bridges libp2p and the actors (decoding and signature checks off the
+//! actor thread); [`sync`] pulls missed decisions from peers; [`api`] serves HTTP.
+//!
+//! - [`app`]: builds and starts everything from a `Config`.
+//! - [`schedule`]: pure cron bookkeeping (next fire, missed ticks, overlap).
+//! - [`byzantine`]: deliberate misbehaviour for devnet demos and tests (off unless configured).
+
+pub mod api;
+pub mod app;
+pub mod byzantine;
+pub mod clock;
+pub mod devnet;
+pub mod events;
+pub mod gossip;
+pub mod messages;
+pub mod proposer;
+pub mod runner;
+pub mod schedule;
+pub mod scheduler;
+pub mod sources;
+pub mod store_writer;
+pub mod sync;
+pub mod tally;
+pub mod voter;
+
+pub use app::{Node, NodeHandle};

@@ -1,0 +1,121 @@
+//! The typed messages between the node's actors. One message type per purpose; replies are typed.
+
+use std::sync::Arc;
+
+use actix::Message;
+use mdn_protocol::{ObservationBatch, Quote, QuoteId, VoteBatch};
+use mdn_scripts::ScrapedQuote;
+use mdn_store::{DecisionCommit, SourceEvent};
+
+use crate::sources::SourceSpec;
+
+/// Scheduler → runner: run this source's script once now.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct RunSource {
+    /// The source to run.
+    pub source: Arc<SourceSpec>,
+}
+
+/// Runner → scheduler: the run of `source` ended (whatever its outcome).
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct RunFinished {
+    /// Source name.
+    pub source: String,
+}
+
+/// Operator → scheduler: pause or resume a source. Replies whether the source exists.
+#[derive(Debug, Message)]
+#[rtype(result = "bool")]
+pub struct SetPaused {
+    /// Source name.
+    pub source: String,
+    /// `true` pauses, `false` resumes.
+    pub paused: bool,
+}
+
+/// A source's schedule state, for the API and tests.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceRunState {
+    /// Source name.
+    pub source: String,
+    /// Cron schedule text.
+    pub schedule: String,
+    /// Paused by the operator.
+    pub paused: bool,
+    /// A run is in progress.
+    pub running: bool,
+    /// Runs started.
+    pub runs: u64,
+    /// Ticks skipped because the previous run was still going or the node fell behind.
+    pub missed: u64,
+    /// Runs in shadow mode (voted on and scored, never in the consensus price).
+    pub shadow: bool,
+}
+
+/// Asks the scheduler for every source's state.
+#[derive(Debug, Message)]
+#[rtype(result = "Vec<SourceRunState>")]
+pub struct GetScheduleState;
+
+/// Runner → proposer and voter: quotes this node collected from one source.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct Collected {
+    /// Source name.
+    pub source: String,
+    /// The validated output of the run.
+    pub quotes: Arc<Vec<ScrapedQuote>>,
+}
+
+/// Gossip bridge or proposer → voter: an observation batch whose signature has been checked.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct VerifiedObservations {
+    /// The batch.
+    pub batch: Arc<ObservationBatch>,
+}
+
+/// Voter → tally: quotes proposed in the network (with their ids), so decisions can be stored.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Proposed {
+    /// The quotes with their ids.
+    pub quotes: Vec<(QuoteId, Quote)>,
+    /// When the proposer made the batch (ms).
+    pub proposed_at_ms: i64,
+}
+
+/// Gossip bridge or voter → tally: a vote batch whose signature, root and count have been checked.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct VerifiedVotes {
+    /// The batch.
+    pub batch: Arc<VoteBatch>,
+}
+
+/// One decision on its way to the store.
+#[derive(Debug, Clone)]
+pub struct PendingCommit {
+    /// The decision with its score effects.
+    pub commit: DecisionCommit,
+    /// When the quote was proposed (its batch's `created_at_ms`), for latency figures.
+    pub proposed_at_ms: i64,
+}
+
+/// Tally or sync → store writer: decisions to commit.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct CommitDecisions {
+    /// The decisions.
+    pub items: Vec<PendingCommit>,
+}
+
+/// Runner → store writer: source run events to record.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct RecordSourceEvents {
+    /// The events.
+    pub events: Vec<SourceEvent>,
+}

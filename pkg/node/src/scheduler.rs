@@ -1,0 +1,131 @@
+//! The scheduler actor: one cron schedule per source. It arms one timer per source, asks the runner
+//! to run a source when its timer fires, never overlaps two runs of one source, skips and counts
+//! missed ticks, and lets the operator pause and resume sources. Decisions come from [`crate::schedule`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use tracing::{debug, warn};
+
+use crate::clock::now_ms;
+use crate::messages::{GetScheduleState, RunFinished, RunSource, SetPaused, SourceRunState};
+use crate::schedule::{SourceSchedule, TickAction};
+use crate::sources::SourceSpec;
+
+struct Entry {
+    spec: Arc<SourceSpec>,
+    schedule: SourceSchedule,
+}
+
+/// Ticks sources on their schedules.
+pub struct Scheduler {
+    entries: BTreeMap<String, Entry>,
+    runner: Recipient<RunSource>,
+}
+
+impl Scheduler {
+    /// A scheduler for `sources`, sending runs to `runner`.
+    pub fn new(sources: Vec<Arc<SourceSpec>>, runner: Recipient<RunSource>) -> Self {
+        let entries = sources
+            .into_iter()
+            .map(|spec| {
+                let schedule = SourceSchedule::new(spec.cron.clone());
+                (spec.name.clone(), Entry { spec, schedule })
+            })
+            .collect();
+        Self { entries, runner }
+    }
+
+    fn arm(&self, ctx: &mut Context<Self>, source: String) {
+        let Some(entry) = self.entries.get(&source) else {
+            return;
+        };
+        let now = now_ms();
+        let Some(due) = entry.schedule.next_after(now) else {
+            warn!(source, "schedule never fires again");
+            return;
+        };
+        let delay = Duration::from_millis(u64::try_from(due - now).unwrap_or(0));
+        ctx.run_later(delay, move |this, ctx| this.fire(ctx, source, due));
+    }
+
+    fn fire(&mut self, ctx: &mut Context<Self>, source: String, due: i64) {
+        let Some(entry) = self.entries.get_mut(&source) else {
+            return;
+        };
+        match entry.schedule.on_tick(due, now_ms()) {
+            TickAction::Run => {
+                let msg = RunSource {
+                    source: entry.spec.clone(),
+                };
+                if let Err(err) = self.runner.try_send(msg) {
+                    // The runner is saturated: this tick is lost, counted as missed.
+                    debug!(source, %err, "runner busy, tick skipped");
+                    entry.schedule.not_started();
+                }
+            }
+            TickAction::SkipBusy => debug!(source, "previous run still going, tick skipped"),
+            TickAction::SkipPaused => {}
+        }
+        self.arm(ctx, source);
+    }
+}
+
+impl Actor for Scheduler {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(256);
+        let names: Vec<String> = self.entries.keys().cloned().collect();
+        for name in names {
+            self.arm(ctx, name);
+        }
+    }
+}
+
+impl Handler<RunFinished> for Scheduler {
+    type Result = ();
+
+    fn handle(&mut self, msg: RunFinished, _ctx: &mut Self::Context) {
+        if let Some(entry) = self.entries.get_mut(&msg.source) {
+            entry.schedule.finished();
+        }
+    }
+}
+
+impl Handler<SetPaused> for Scheduler {
+    type Result = bool;
+
+    fn handle(&mut self, msg: SetPaused, _ctx: &mut Self::Context) -> bool {
+        match self.entries.get_mut(&msg.source) {
+            Some(entry) => {
+                entry.schedule.set_paused(msg.paused);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Handler<GetScheduleState> for Scheduler {
+    type Result = MessageResult<GetScheduleState>;
+
+    fn handle(&mut self, _msg: GetScheduleState, _ctx: &mut Self::Context) -> Self::Result {
+        MessageResult(
+            self.entries
+                .values()
+                .map(|e| SourceRunState {
+                    source: e.spec.name.clone(),
+                    schedule: e.spec.schedule.clone(),
+                    paused: e.schedule.paused(),
+                    running: e.schedule.running(),
+                    runs: e.schedule.runs(),
+                    missed: e.schedule.missed(),
+                    shadow: e.spec.shadow,
+                })
+                .collect(),
+        )
+    }
+}

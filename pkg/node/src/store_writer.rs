@@ -1,0 +1,148 @@
+//! The store writer actor: the only writer of decisions and source events. It gathers what the tally,
+//! sync and runner send into batches (one transaction per batch: the store's commit is idempotent,
+//! so a failed batch is simply retried), and announces decisions once they are durable.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use mdn_protocol::{Outcome, QuoteId};
+use mdn_store::{SourceEvent, Store};
+
+use crate::clock::now_ms;
+use crate::events::{Counters, NodeEvent, Telemetry};
+use crate::messages::{CommitDecisions, PendingCommit, RecordSourceEvents};
+
+/// Largest number of decisions committed in one transaction.
+const MAX_BATCH: usize = 4096;
+/// How often buffered work is flushed.
+const FLUSH_EVERY: Duration = Duration::from_millis(20);
+/// Wait before retrying a failed write.
+const RETRY_AFTER: Duration = Duration::from_millis(500);
+
+/// Writes decisions and source events to the store.
+pub struct StoreWriter {
+    store: Arc<dyn Store>,
+    telemetry: Telemetry,
+    decisions: VecDeque<PendingCommit>,
+    events: Vec<SourceEvent>,
+    busy: bool,
+}
+
+impl StoreWriter {
+    /// A writer over `store`.
+    pub fn new(store: Arc<dyn Store>, telemetry: Telemetry) -> Self {
+        Self {
+            store,
+            telemetry,
+            decisions: VecDeque::new(),
+            events: Vec::new(),
+            busy: false,
+        }
+    }
+
+    /// Decisions waiting to be written (queue depth).
+    pub fn queued(&self) -> usize {
+        self.decisions.len()
+    }
+
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.busy || (self.decisions.is_empty() && self.events.is_empty()) {
+            return;
+        }
+        self.busy = true;
+        let take = self.decisions.len().min(MAX_BATCH);
+        let batch: Vec<PendingCommit> = self.decisions.drain(..take).collect();
+        let events = std::mem::take(&mut self.events);
+        let store = self.store.clone();
+        let fut = async move {
+            let commits: Vec<_> = batch.iter().map(|p| p.commit.clone()).collect();
+            let decided = if commits.is_empty() {
+                Ok(())
+            } else {
+                store.commit(&commits).await.map(|_| ())
+            };
+            let recorded = if events.is_empty() {
+                Ok(())
+            } else {
+                store.record_source_events(&events).await
+            };
+            (batch, events, decided, recorded)
+        };
+        ctx.spawn(fut.into_actor(self).map(|(batch, events, decided, recorded), this, ctx| {
+            this.busy = false;
+            let mut retry = false;
+            match decided {
+                Ok(()) => this.announce(&batch),
+                Err(err) => {
+                    tracing::error!(%err, n = batch.len(), "commit failed, will retry");
+                    for item in batch.into_iter().rev() {
+                        this.decisions.push_front(item);
+                    }
+                    retry = true;
+                }
+            }
+            if let Err(err) = recorded {
+                tracing::error!(%err, n = events.len(), "recording source events failed, will retry");
+                this.events.extend(events);
+                retry = true;
+            }
+            if retry {
+                ctx.run_later(RETRY_AFTER, |this, ctx| this.flush(ctx));
+            } else if this.decisions.len() >= MAX_BATCH {
+                this.flush(ctx);
+            }
+        }));
+    }
+
+    fn announce(&self, batch: &[PendingCommit]) {
+        let now = now_ms();
+        let c = &self.telemetry.counters;
+        for item in batch {
+            let d = &item.commit.decision;
+            let counter = match d.outcome {
+                Outcome::Validated => &c.validated,
+                Outcome::Rejected => &c.rejected,
+                Outcome::Expired => &c.expired,
+            };
+            Counters::add(counter, 1);
+            let id: QuoteId = d.quote.id();
+            self.telemetry.emit(NodeEvent::Decided {
+                id,
+                symbol: d.quote.symbol.clone(),
+                source: d.quote.source.clone(),
+                outcome: d.outcome,
+                latency_ms: now - item.proposed_at_ms,
+            });
+        }
+    }
+}
+
+impl Actor for StoreWriter {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(64);
+        ctx.run_interval(FLUSH_EVERY, |this, ctx| this.flush(ctx));
+    }
+}
+
+impl Handler<CommitDecisions> for StoreWriter {
+    type Result = ();
+
+    fn handle(&mut self, msg: CommitDecisions, ctx: &mut Self::Context) {
+        self.decisions.extend(msg.items);
+        if self.decisions.len() >= MAX_BATCH {
+            self.flush(ctx);
+        }
+    }
+}
+
+impl Handler<RecordSourceEvents> for StoreWriter {
+    type Result = ();
+
+    fn handle(&mut self, msg: RecordSourceEvents, _ctx: &mut Self::Context) {
+        self.events.extend(msg.events);
+    }
+}

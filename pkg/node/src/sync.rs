@@ -1,0 +1,191 @@
+//! Catch-up sync. A node that starts, restarts or reconnects pulls the validated decisions it missed
+//! from each peer, page by page after a per-peer cursor (the peer's local commit seq), verifies every
+//! certificate against the validator set off the async threads, and stores what verifies. A peer that
+//! serves an invalid certificate is dropped from this round and logged. Also serves such requests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mdn_network::PeerId;
+use mdn_network::{NetworkClient, Request, Response};
+use mdn_protocol::{Decision, Decode, Encode, Outcome, ValidatorSet};
+use mdn_store::{DecisionCommit, Store};
+use tokio::sync::mpsc;
+
+use crate::events::{Counters, Telemetry};
+use crate::tally::effects_of;
+
+/// Largest page served or asked for.
+pub const PAGE: u32 = 256;
+/// How often every connected peer is asked again (heals missed gossip).
+const ROUND_EVERY: Duration = Duration::from_secs(5);
+
+/// Why the sync worker should run.
+#[derive(Debug)]
+pub enum SyncTrigger {
+    /// A peer (re)connected: catch up from it.
+    PeerConnected(PeerId),
+}
+
+/// Answers a `Decisions` request from the local store.
+pub async fn serve_decisions(store: &dyn Store, after_seq: i64, limit: u32) -> Response {
+    match store.decisions_after(after_seq, limit.clamp(1, PAGE)).await {
+        Ok(items) => {
+            let next_after_seq = (items.len() as u32 == limit.clamp(1, PAGE))
+                .then(|| items.last().map(|d| d.seq))
+                .flatten();
+            let items = items.iter().map(|d| d.decision.encode_to_vec()).collect();
+            Response::Decisions {
+                items,
+                next_after_seq,
+            }
+        }
+        Err(err) => Response::Error {
+            message: format!("store: {err}"),
+        },
+    }
+}
+
+/// Why a synced page was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The peer could not be asked.
+    #[error("request failed: {0}")]
+    Request(String),
+    /// The peer answered with an error.
+    #[error("peer error: {0}")]
+    Peer(String),
+    /// An item did not decode.
+    #[error("malformed decision: {0}")]
+    Malformed(#[from] mdn_protocol::DecodeError),
+    /// An item was not a validated decision with a valid certificate.
+    #[error("invalid certificate: {0}")]
+    Invalid(String),
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] mdn_store::StoreError),
+}
+
+/// The sync worker.
+pub struct SyncWorker {
+    /// Network id.
+    pub network_id: String,
+    /// Validator set to verify against.
+    pub validators: Arc<ValidatorSet>,
+    /// The network.
+    pub network: NetworkClient,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// Counters.
+    pub telemetry: Telemetry,
+}
+
+impl SyncWorker {
+    /// Runs until the trigger channel closes.
+    pub async fn run(self, mut triggers: mpsc::Receiver<SyncTrigger>) {
+        let mut round = tokio::time::interval(ROUND_EVERY);
+        loop {
+            tokio::select! {
+                trigger = triggers.recv() => match trigger {
+                    Some(SyncTrigger::PeerConnected(peer)) => self.catch_up(peer).await,
+                    None => return,
+                },
+                _ = round.tick() => {
+                    for peer in self.network.connected_peers().await.unwrap_or_default() {
+                        self.catch_up(peer).await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn catch_up(&self, peer: PeerId) {
+        match self.pull_from(peer).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(%peer, decisions = n, "caught up from peer"),
+            Err(err) => tracing::warn!(%peer, %err, "sync from peer stopped"),
+        }
+    }
+
+    /// Pulls every page the peer has after our cursor; returns how many decisions were stored.
+    pub async fn pull_from(&self, peer: PeerId) -> Result<u64, SyncError> {
+        let key = peer.to_string();
+        let mut cursor = self.store.sync_cursor(&key).await?;
+        let mut stored = 0;
+        loop {
+            let request = Request::Decisions {
+                after_seq: cursor,
+                limit: PAGE,
+            };
+            let response = self
+                .network
+                .request(peer, request)
+                .await
+                .map_err(|e| SyncError::Request(e.to_string()))?;
+            let (items, next) = match response {
+                Response::Decisions {
+                    items,
+                    next_after_seq,
+                    ..
+                } => (items, next_after_seq),
+                Response::Error { message } => return Err(SyncError::Peer(message)),
+                other => return Err(SyncError::Peer(format!("unexpected answer {other:?}"))),
+            };
+            let count = items.len();
+            let commits = self.verify_page(items).await?;
+            if !commits.is_empty() {
+                let report = self.store.commit(&commits).await?;
+                stored += report.inserted + report.upgraded;
+                Counters::add(
+                    &self.telemetry.counters.synced,
+                    report.inserted + report.upgraded,
+                );
+            }
+            match next {
+                Some(seq) if count > 0 => {
+                    cursor = seq;
+                    self.store.set_sync_cursor(&key, cursor).await?;
+                }
+                _ => return Ok(stored),
+            }
+        }
+    }
+
+    async fn verify_page(&self, items: Vec<Vec<u8>>) -> Result<Vec<DecisionCommit>, SyncError> {
+        let validators = self.validators.clone();
+        let network_id = self.network_id.clone();
+        tokio::task::spawn_blocking(move || {
+            items
+                .iter()
+                .map(|bytes| {
+                    let decision = Decision::decode_from_slice(bytes)?;
+                    verify_synced(&decision, &validators, &network_id)?;
+                    let effects = effects_of(&decision, &[]);
+                    Ok(DecisionCommit { decision, effects })
+                })
+                .collect::<Result<Vec<_>, SyncError>>()
+        })
+        .await
+        .map_err(|e| SyncError::Invalid(format!("verification task failed: {e}")))?
+    }
+}
+
+/// A synced decision must be validated and carry a certificate that verifies.
+pub fn verify_synced(
+    decision: &Decision,
+    validators: &ValidatorSet,
+    network_id: &str,
+) -> Result<(), SyncError> {
+    if decision.outcome != Outcome::Validated {
+        return Err(SyncError::Invalid(format!(
+            "outcome {:?} is not validated",
+            decision.outcome
+        )));
+    }
+    let cert = decision
+        .certificate
+        .as_ref()
+        .ok_or_else(|| SyncError::Invalid("validated decision without certificate".into()))?;
+    cert.verify(&decision.quote, validators, network_id)
+        .map_err(|e| SyncError::Invalid(e.to_string()))
+}

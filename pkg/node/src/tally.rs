@@ -1,0 +1,225 @@
+//! The tally actor: counts verified votes per quote with the pure [`mdn_consensus::Tally`], keeps
+//! the proposed quotes so decisions can be stored, turns decisions into store commits with their
+//! certificates and score effects, and records equivocation evidence. Expiry runs on a timer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use mdn_consensus::{Decided, Evidence, Tally, VoteOutcome};
+use mdn_protocol::merkle::{prove_all, vote_leaf_hash};
+use mdn_protocol::{
+    CertificateEntry, Decision, Encode, Outcome, PublicKey, Quote, QuoteId, Verdict,
+};
+use mdn_store::{DecisionCommit, ScoreEffect, Store};
+
+use crate::clock::now_ms;
+use crate::events::{Counters, Telemetry};
+use crate::messages::{CommitDecisions, PendingCommit, Proposed, VerifiedVotes};
+
+/// How often expiry runs and decisions are handed to the store writer.
+const TICK: Duration = Duration::from_millis(50);
+/// How long a decision whose quote has not arrived is kept.
+const PARK_MS: i64 = 60_000;
+
+/// Counts votes into decisions.
+pub struct TallyActor {
+    tally: Tally,
+    quotes: HashMap<QuoteId, (Quote, i64)>,
+    parked: HashMap<QuoteId, Decided>,
+    outbox: Vec<PendingCommit>,
+    writer: Recipient<CommitDecisions>,
+    store: Arc<dyn Store>,
+    telemetry: Telemetry,
+}
+
+impl TallyActor {
+    /// A tally actor around `tally`, committing through `writer`.
+    pub fn new(
+        tally: Tally,
+        writer: Recipient<CommitDecisions>,
+        store: Arc<dyn Store>,
+        telemetry: Telemetry,
+    ) -> Self {
+        Self {
+            tally,
+            quotes: HashMap::new(),
+            parked: HashMap::new(),
+            outbox: Vec::new(),
+            writer,
+            store,
+            telemetry,
+        }
+    }
+
+    fn finalize(&mut self, decided: Decided) {
+        let Some((quote, proposed_at_ms)) = self.quotes.remove(&decided.quote_id) else {
+            if decided.outcome == Outcome::Validated {
+                self.parked.insert(decided.quote_id, decided);
+            }
+            return;
+        };
+        let decision = Decision {
+            quote,
+            outcome: decided.outcome,
+            decided_at_ms: decided.decided_at_ms,
+            certificate: decided.certificate,
+        };
+        let effects = effects_of(&decision, &decided.votes);
+        self.outbox.push(PendingCommit {
+            commit: DecisionCommit { decision, effects },
+            proposed_at_ms,
+        });
+    }
+
+    fn on_equivocation(&self, evidence: Evidence) {
+        Counters::add(&self.telemetry.counters.equivocations, 1);
+        tracing::warn!(voter = %evidence.voter, quote = %evidence.quote_id, "equivocation");
+        let record = mdn_store::Evidence {
+            voter: evidence.voter,
+            quote_id: evidence.quote_id,
+            first: encode_vote(&evidence.first),
+            second: encode_vote(&evidence.second),
+            at_ms: now_ms(),
+        };
+        let store = self.store.clone();
+        actix::spawn(async move {
+            if let Err(err) = store.record_evidence(&record).await {
+                tracing::error!(%err, "could not store equivocation evidence");
+            }
+        });
+    }
+
+    fn tick(&mut self) {
+        let now = now_ms();
+        for decided in self.tally.expire(now) {
+            self.finalize(decided);
+        }
+        self.parked.retain(|_, d| now - d.decided_at_ms < PARK_MS);
+        // Quotes that were never voted on expire too; drop their bodies with them.
+        let horizon = now - PARK_MS;
+        self.quotes.retain(|_, (_, at)| *at >= horizon);
+        if !self.outbox.is_empty() {
+            let items = std::mem::take(&mut self.outbox);
+            if let Err(err) = self.writer.try_send(CommitDecisions { items }) {
+                // Store writer saturated: keep the decisions and try again next tick.
+                let (SendError::Full(CommitDecisions { items })
+                | SendError::Closed(CommitDecisions { items })) = err;
+                self.outbox = items;
+            }
+        }
+    }
+}
+
+/// The score effects of a decision: source and proposer outcome counters, and for validated or
+/// rejected quotes whether each voter agreed with the outcome (abstentions count for neither).
+pub fn effects_of(decision: &Decision, votes: &[(PublicKey, Verdict)]) -> Vec<ScoreEffect> {
+    let q = &decision.quote;
+    let mut effects = vec![
+        ScoreEffect::SourceOutcome {
+            source: q.source.clone(),
+            symbol: q.symbol.clone(),
+            outcome: decision.outcome,
+        },
+        ScoreEffect::ProposerOutcome {
+            proposer: q.proposer,
+            outcome: decision.outcome,
+        },
+    ];
+    let voters: Vec<(PublicKey, Verdict)> = if votes.is_empty() {
+        // Synced decisions carry only their certificate's accept votes.
+        decision
+            .certificate
+            .iter()
+            .flat_map(|c| c.entries.iter().map(|e| (e.header.voter, Verdict::Accept)))
+            .collect()
+    } else {
+        votes.to_vec()
+    };
+    if decision.outcome != Outcome::Expired {
+        for (voter, verdict) in voters {
+            let agreed = match verdict {
+                Verdict::Accept => decision.outcome == Outcome::Validated,
+                Verdict::Reject(_) => decision.outcome == Outcome::Rejected,
+                Verdict::Abstain => continue,
+            };
+            effects.push(ScoreEffect::VoterAgreement { voter, agreed });
+        }
+    }
+    effects
+}
+
+fn encode_vote(vote: &mdn_consensus::CastVote) -> Vec<u8> {
+    let mut out = Vec::new();
+    vote.verdict.encode(&mut out);
+    if let Some(entry) = &vote.entry {
+        entry.encode(&mut out);
+    }
+    out
+}
+
+impl Actor for TallyActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(4096);
+        ctx.run_interval(TICK, |this, _| this.tick());
+    }
+}
+
+impl Handler<Proposed> for TallyActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Proposed, _ctx: &mut Self::Context) {
+        let now = now_ms();
+        for (id, quote) in msg.quotes {
+            if let Some(decided) = self.parked.remove(&id) {
+                self.quotes.insert(id, (quote, msg.proposed_at_ms));
+                self.finalize(decided);
+                continue;
+            }
+            if self.tally.outcome(&id).is_some() {
+                continue;
+            }
+            self.tally.open(id, now);
+            self.quotes.entry(id).or_insert((quote, msg.proposed_at_ms));
+        }
+    }
+}
+
+impl Handler<VerifiedVotes> for TallyActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: VerifiedVotes, _ctx: &mut Self::Context) {
+        let now = now_ms();
+        let batch = msg.batch;
+        let voter = batch.header.voter;
+        // All proofs at once: O(n log n) for the batch instead of O(n) per proof.
+        let mut proofs = if batch.votes.iter().any(|v| v.verdict == Verdict::Accept) {
+            let leaves: Vec<_> = batch.votes.iter().map(vote_leaf_hash).collect();
+            prove_all(&leaves).into_iter().map(Some).collect()
+        } else {
+            vec![None; batch.votes.len()]
+        };
+        for (index, vote) in batch.votes.iter().enumerate() {
+            let proof = proofs.get_mut(index).and_then(Option::take);
+            let entry = (vote.verdict == Verdict::Accept)
+                .then_some(())
+                .and(proof)
+                .map(|proof| CertificateEntry {
+                    header: batch.header.clone(),
+                    signature: batch.signature,
+                    proof,
+                });
+            match self
+                .tally
+                .add_vote(voter, vote.quote_id, vote.verdict, entry, now)
+            {
+                VoteOutcome::Decided(decided) => self.finalize(decided),
+                VoteOutcome::Equivocation(evidence) => self.on_equivocation(*evidence),
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Batched, idempotent decision commits. Small batches: one `INSERT .. SELECT FROM UNNEST ..
+//! ON CONFLICT DO UPDATE (expired -> validated) RETURNING`. Large batches: an id lookup, binary
+//! COPY of the new rows straight into `decisions`, and one `UPDATE` for upgrades. Either way only
+//! the rows actually inserted or upgraded get their effects added, in the same transaction.
+//! Commits are serialized by an advisory lock, so seq order is commit order and nothing can
+//! insert between the lookup and the COPY.
+
+use std::collections::HashMap;
+use std::pin::pin;
+use std::time::SystemTime;
+
+use deadpool_postgres::Object;
+use deadpool_postgres::Transaction;
+use mdn_protocol::{Outcome, QuoteId};
+use mdn_store::CommitReport;
+use mdn_store::decisions::outcome_code;
+use mdn_store::plan::{EffectDeltas, Plan, PlannedDecision};
+use rust_decimal::Decimal;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
+
+use crate::convert::time;
+use crate::pool::Fail;
+
+/// Batches of at least this many rows use binary COPY.
+pub(crate) const COPY_THRESHOLD: usize = 512;
+
+/// Advisory lock key serializing commits ("mdncommt").
+const COMMIT_LOCK: i64 = 0x6d64_6e63_6f6d_6d74;
+
+const COLUMNS: &str = "quote_id, symbol, source, price, bid, ask, volume, observed_at, \
+     script_hash, evidence_hash, proposer, outcome, decided_at, certificate";
+
+const UPSERT_TAIL: &str = "ON CONFLICT (quote_id) DO UPDATE SET \
+       seq = nextval('decision_seq'), outcome = EXCLUDED.outcome, \
+       decided_at = EXCLUDED.decided_at, certificate = EXCLUDED.certificate \
+     WHERE d.outcome = 3 AND EXCLUDED.outcome = 1 \
+     RETURNING d.quote_id, (d.xmax = 0) AS inserted";
+
+/// Commits `plan` in one transaction on `client`.
+pub(crate) async fn commit_once(
+    client: &mut Object,
+    plan: &Plan<'_>,
+) -> Result<CommitReport, Fail> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
+        .await?;
+    let returned = if plan.rows.len() >= COPY_THRESHOLD {
+        insert_copy(&tx, plan).await?
+    } else {
+        insert_unnest(&tx, plan).await?
+    };
+    let by_id: HashMap<QuoteId, &PlannedDecision<'_>> =
+        plan.rows.iter().map(|row| (row.id, row)).collect();
+    let mut report = CommitReport::default();
+    let mut deltas = EffectDeltas::default();
+    for (id, inserted) in returned {
+        if let Some(row) = by_id.get(&id) {
+            deltas.add(row.commit);
+            if inserted {
+                report.inserted += 1;
+            } else {
+                report.upgraded += 1;
+            }
+        }
+    }
+    let applied = report.inserted + report.upgraded;
+    report.unchanged = plan.rows.len() as u64 - applied + plan.collapsed;
+    apply_deltas(&tx, &deltas).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Column vectors of a plan, for UNNEST.
+struct Columns<'a> {
+    ids: Vec<&'a [u8]>,
+    symbols: Vec<&'a str>,
+    sources: Vec<&'a str>,
+    prices: Vec<Decimal>,
+    bids: Vec<Option<Decimal>>,
+    asks: Vec<Option<Decimal>>,
+    volumes: Vec<Option<Decimal>>,
+    observed: Vec<SystemTime>,
+    scripts: Vec<&'a [u8]>,
+    evidence: Vec<&'a [u8]>,
+    proposers: Vec<&'a [u8]>,
+    outcomes: Vec<i16>,
+    decided: Vec<SystemTime>,
+    certificates: Vec<Option<&'a [u8]>>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(plan: &'a Plan<'_>) -> Self {
+        let rows = &plan.rows;
+        let q = |row: &'a PlannedDecision<'_>| &row.commit.decision.quote;
+        Self {
+            ids: rows.iter().map(|r| &r.id.0[..]).collect(),
+            symbols: rows.iter().map(|r| q(r).symbol.as_str()).collect(),
+            sources: rows.iter().map(|r| q(r).source.as_str()).collect(),
+            prices: rows.iter().map(|r| q(r).price).collect(),
+            bids: rows.iter().map(|r| q(r).bid).collect(),
+            asks: rows.iter().map(|r| q(r).ask).collect(),
+            volumes: rows.iter().map(|r| q(r).volume).collect(),
+            observed: rows.iter().map(|r| time(q(r).observed_at_ms)).collect(),
+            scripts: rows.iter().map(|r| &q(r).script_hash.0[..]).collect(),
+            evidence: rows.iter().map(|r| &q(r).evidence_hash.0[..]).collect(),
+            proposers: rows.iter().map(|r| &q(r).proposer.0[..]).collect(),
+            outcomes: rows
+                .iter()
+                .map(|r| outcome_code(r.commit.decision.outcome))
+                .collect(),
+            decided: rows
+                .iter()
+                .map(|r| time(r.commit.decision.decided_at_ms))
+                .collect(),
+            certificates: rows.iter().map(|r| r.certificate.as_deref()).collect(),
+        }
+    }
+}
+
+async fn insert_unnest(
+    tx: &Transaction<'_>,
+    plan: &Plan<'_>,
+) -> Result<Vec<(QuoteId, bool)>, Fail> {
+    let c = Columns::new(plan);
+    let sql = format!(
+        "INSERT INTO decisions AS d ({COLUMNS}) \
+         SELECT {COLUMNS} FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::numeric[], \
+           $5::numeric[], $6::numeric[], $7::numeric[], $8::timestamptz[], $9::bytea[], \
+           $10::bytea[], $11::bytea[], $12::int2[], $13::timestamptz[], $14::bytea[]) \
+           WITH ORDINALITY AS u({COLUMNS}, ord) \
+         ORDER BY ord {UPSERT_TAIL}"
+    );
+    let statement = tx.prepare_cached(&sql).await?;
+    let params: [&(dyn ToSql + Sync); 14] = [
+        &c.ids,
+        &c.symbols,
+        &c.sources,
+        &c.prices,
+        &c.bids,
+        &c.asks,
+        &c.volumes,
+        &c.observed,
+        &c.scripts,
+        &c.evidence,
+        &c.proposers,
+        &c.outcomes,
+        &c.decided,
+        &c.certificates,
+    ];
+    let rows = tx.query(&statement, &params).await?;
+    returned(&rows)
+}
+
+/// Large batches: look up which ids exist, binary-COPY the new rows straight into `decisions`
+/// (seq numbers reserved as one block; the commit lock keeps other writers out between the lookup
+/// and the COPY), then upgrade expired rows with one `UPDATE .. FROM UNNEST`.
+async fn insert_copy(tx: &Transaction<'_>, plan: &Plan<'_>) -> Result<Vec<(QuoteId, bool)>, Fail> {
+    let ids: Vec<&[u8]> = plan.rows.iter().map(|r| &r.id.0[..]).collect();
+    let existing = tx
+        .query(
+            "SELECT quote_id, outcome FROM decisions WHERE quote_id = ANY($1::bytea[])",
+            &[&ids],
+        )
+        .await?;
+    let mut stored: HashMap<QuoteId, i16> = HashMap::with_capacity(existing.len());
+    for row in &existing {
+        let id: &[u8] = row.try_get(0)?;
+        stored.insert(crate::convert::hash32("quote id", id)?, row.try_get(1)?);
+    }
+    let fresh: Vec<&PlannedDecision<'_>> = plan
+        .rows
+        .iter()
+        .filter(|r| !stored.contains_key(&r.id))
+        .collect();
+    let upgrades: Vec<&PlannedDecision<'_>> = plan
+        .rows
+        .iter()
+        .filter(|r| {
+            stored.get(&r.id) == Some(&outcome_code(Outcome::Expired))
+                && r.commit.decision.outcome == Outcome::Validated
+        })
+        .collect();
+    let mut out: Vec<(QuoteId, bool)> = fresh.iter().map(|r| (r.id, true)).collect();
+    if !fresh.is_empty() {
+        copy_rows(tx, &fresh).await?;
+    }
+    if !upgrades.is_empty() {
+        let ids: Vec<&[u8]> = upgrades.iter().map(|r| &r.id.0[..]).collect();
+        let decided: Vec<SystemTime> = upgrades
+            .iter()
+            .map(|r| time(r.commit.decision.decided_at_ms))
+            .collect();
+        let certificates: Vec<Option<&[u8]>> =
+            upgrades.iter().map(|r| r.certificate.as_deref()).collect();
+        let rows = tx
+            .query(
+                "UPDATE decisions AS d SET seq = nextval('decision_seq'), outcome = 1, \
+                   decided_at = u.decided_at, certificate = u.certificate \
+                 FROM UNNEST($1::bytea[], $2::timestamptz[], $3::bytea[]) \
+                   AS u(quote_id, decided_at, certificate) \
+                 WHERE d.quote_id = u.quote_id AND d.outcome = 3 RETURNING d.quote_id",
+                &[&ids, &decided, &certificates],
+            )
+            .await?;
+        for row in &rows {
+            let id: &[u8] = row.try_get(0)?;
+            out.push((crate::convert::hash32("quote id", id)?, false));
+        }
+    }
+    Ok(out)
+}
+
+async fn copy_rows(tx: &Transaction<'_>, rows: &[&PlannedDecision<'_>]) -> Result<(), Fail> {
+    let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let last: i64 = tx
+        .query_one(
+            "SELECT setval('decision_seq', nextval('decision_seq') + $1 - 1)",
+            &[&n],
+        )
+        .await?
+        .try_get(0)?;
+    let first_seq = last - n + 1;
+    let sink = tx
+        .copy_in(&format!(
+            "COPY decisions (seq, {COLUMNS}) FROM STDIN (FORMAT binary)"
+        ))
+        .await?;
+    let types = [
+        Type::INT8,
+        Type::BYTEA,
+        Type::TEXT,
+        Type::TEXT,
+        Type::NUMERIC,
+        Type::NUMERIC,
+        Type::NUMERIC,
+        Type::NUMERIC,
+        Type::TIMESTAMPTZ,
+        Type::BYTEA,
+        Type::BYTEA,
+        Type::BYTEA,
+        Type::INT2,
+        Type::TIMESTAMPTZ,
+        Type::BYTEA,
+    ];
+    let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
+    for (seq, row) in (first_seq..).zip(rows) {
+        let quote = &row.commit.decision.quote;
+        let observed = time(quote.observed_at_ms);
+        let decided = time(row.commit.decision.decided_at_ms);
+        let outcome = outcome_code(row.commit.decision.outcome);
+        let certificate = row.certificate.as_deref();
+        let values: [&(dyn ToSql + Sync); 15] = [
+            &seq,
+            &&row.id.0[..],
+            &quote.symbol.as_str(),
+            &quote.source.as_str(),
+            &quote.price,
+            &quote.bid,
+            &quote.ask,
+            &quote.volume,
+            &observed,
+            &&quote.script_hash.0[..],
+            &&quote.evidence_hash.0[..],
+            &&quote.proposer.0[..],
+            &outcome,
+            &decided,
+            &certificate,
+        ];
+        writer.as_mut().write(&values).await?;
+    }
+    writer.finish().await?;
+    Ok(())
+}
+
+fn returned(rows: &[tokio_postgres::Row]) -> Result<Vec<(QuoteId, bool)>, Fail> {
+    rows.iter()
+        .map(|row| {
+            let id: &[u8] = row.try_get(0)?;
+            let inserted: bool = row.try_get(1)?;
+            Ok((crate::convert::hash32("quote id", id)?, inserted))
+        })
+        .collect()
+}
+
+async fn apply_deltas(tx: &Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
+    if !deltas.sources.is_empty() {
+        let (mut sources, mut symbols) = (Vec::new(), Vec::new());
+        let (mut v, mut r, mut e) = (Vec::new(), Vec::new(), Vec::new());
+        for ((source, symbol), d) in &deltas.sources {
+            sources.push(source.as_str());
+            symbols.push(symbol.as_str());
+            v.push(d.validated);
+            r.push(d.rejected);
+            e.push(d.expired);
+        }
+        let statement = tx
+            .prepare_cached(
+                "INSERT INTO source_stats AS s (source, symbol, validated, rejected, expired) \
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[]) \
+                 ON CONFLICT (source, symbol) DO UPDATE SET \
+                   validated = s.validated + EXCLUDED.validated, \
+                   rejected = s.rejected + EXCLUDED.rejected, \
+                   expired = s.expired + EXCLUDED.expired",
+            )
+            .await?;
+        tx.execute(&statement, &[&sources, &symbols, &v, &r, &e])
+            .await?;
+    }
+    if !deltas.peers.is_empty() {
+        let mut peers = Vec::new();
+        let (mut pv, mut pr, mut pe, mut agreed, mut disagreed) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (peer, d) in &deltas.peers {
+            peers.push(&peer.0[..]);
+            pv.push(d.proposals.validated);
+            pr.push(d.proposals.rejected);
+            pe.push(d.proposals.expired);
+            agreed.push(d.votes_agreed);
+            disagreed.push(d.votes_disagreed);
+        }
+        let statement = tx
+            .prepare_cached(
+                "INSERT INTO peer_stats AS p (peer, proposals_validated, proposals_rejected, \
+                   proposals_expired, votes_agreed, votes_disagreed) \
+                 SELECT * FROM UNNEST($1::bytea[], $2::int8[], $3::int8[], $4::int8[], \
+                   $5::int8[], $6::int8[]) \
+                 ON CONFLICT (peer) DO UPDATE SET \
+                   proposals_validated = p.proposals_validated + EXCLUDED.proposals_validated, \
+                   proposals_rejected = p.proposals_rejected + EXCLUDED.proposals_rejected, \
+                   proposals_expired = p.proposals_expired + EXCLUDED.proposals_expired, \
+                   votes_agreed = p.votes_agreed + EXCLUDED.votes_agreed, \
+                   votes_disagreed = p.votes_disagreed + EXCLUDED.votes_disagreed",
+            )
+            .await?;
+        tx.execute(&statement, &[&peers, &pv, &pr, &pe, &agreed, &disagreed])
+            .await?;
+    }
+    if !deltas.symbol_sources.is_empty() {
+        let (mut symbols, mut sources, mut counts, mut prices, mut times) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ((symbol, source), d) in &deltas.symbol_sources {
+            symbols.push(symbol.as_str());
+            sources.push(source.as_str());
+            counts.push(d.validated);
+            prices.push(d.last_price);
+            times.push(time(d.last_observed_at_ms));
+        }
+        let statement = tx
+            .prepare_cached(
+                "INSERT INTO symbol_sources AS s (symbol, source, validated, last_price, \
+                   last_observed_at) \
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::numeric[], \
+                   $5::timestamptz[]) \
+                 ON CONFLICT (symbol, source) DO UPDATE SET \
+                   validated = s.validated + EXCLUDED.validated, \
+                   last_price = CASE WHEN EXCLUDED.last_observed_at >= s.last_observed_at \
+                     THEN EXCLUDED.last_price ELSE s.last_price END, \
+                   last_observed_at = GREATEST(s.last_observed_at, EXCLUDED.last_observed_at)",
+            )
+            .await?;
+        tx.execute(&statement, &[&symbols, &sources, &counts, &prices, &times])
+            .await?;
+    }
+    Ok(())
+}

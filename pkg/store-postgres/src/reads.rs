@@ -1,0 +1,187 @@
+//! Decision queries: by id, filtered pages, catch-up sync, counts and the symbol summary.
+
+use deadpool_postgres::Object;
+use mdn_protocol::{Certificate, Decision, Decode, Quote, QuoteId};
+use mdn_store::decisions::{outcome_code, outcome_from_code};
+use mdn_store::{
+    DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
+};
+use rust_decimal::Decimal;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use crate::convert::{count, hash32, key, limit, millis, symbol, time};
+use crate::pool::Fail;
+
+const SELECT: &str = "SELECT seq, symbol, source, price, bid, ask, volume, observed_at, \
+     script_hash, evidence_hash, proposer, outcome, decided_at, certificate FROM decisions";
+
+/// Turns a row selected with `SELECT` back into a stored decision.
+fn decision_from_row(row: &Row) -> Result<StoredDecision, Fail> {
+    let outcome_code: i16 = row.try_get(11)?;
+    let outcome = outcome_from_code(i64::from(outcome_code)).ok_or_else(|| {
+        StoreError::corrupt("decision", format!("unknown outcome {outcome_code}"))
+    })?;
+    let certificate: Option<&[u8]> = row.try_get(13)?;
+    let certificate = certificate
+        .map(Certificate::decode_from_slice)
+        .transpose()
+        .map_err(|e| StoreError::corrupt("certificate", e))?;
+    let quote = Quote {
+        symbol: symbol("decision symbol", row.try_get(1)?)?,
+        source: row.try_get(2)?,
+        price: row.try_get(3)?,
+        bid: row.try_get(4)?,
+        ask: row.try_get(5)?,
+        volume: row.try_get(6)?,
+        observed_at_ms: millis(row.try_get(7)?),
+        script_hash: hash32("script hash", row.try_get(8)?)?,
+        evidence_hash: hash32("evidence hash", row.try_get(9)?)?,
+        proposer: key("proposer", row.try_get(10)?)?,
+    };
+    Ok(StoredDecision {
+        seq: row.try_get(0)?,
+        decision: Decision {
+            quote,
+            outcome,
+            decided_at_ms: millis(row.try_get(12)?),
+            certificate,
+        },
+    })
+}
+
+fn decisions(rows: &[Row]) -> Result<Vec<StoredDecision>, Fail> {
+    rows.iter().map(decision_from_row).collect()
+}
+
+pub(crate) async fn decision(c: &Object, id: &QuoteId) -> Result<Option<StoredDecision>, Fail> {
+    let statement = c
+        .prepare_cached(&format!("{SELECT} WHERE quote_id = $1"))
+        .await?;
+    let row = c.query_opt(&statement, &[&&id.0[..]]).await?;
+    row.as_ref().map(decision_from_row).transpose()
+}
+
+pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
+    let symbol = q.symbol.as_ref().map(|s| s.as_str());
+    let outcome = q.outcome.map(outcome_code);
+    let since = q.since_ms.map(time);
+    let until = q.until_ms.map(time);
+    let after = q.after.map(|a| (time(a.observed_at_ms), a.seq));
+    let page = q.effective_limit();
+    let fetch = limit(page) + 1;
+    let mut conditions: Vec<String> = Vec::new();
+    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
+    if let Some(symbol) = &symbol {
+        params.push(symbol);
+        conditions.push(format!("symbol = ${}", params.len()));
+    }
+    if let Some(source) = &q.source {
+        params.push(source);
+        conditions.push(format!("source = ${}", params.len()));
+    }
+    if let Some(outcome) = &outcome {
+        params.push(outcome);
+        conditions.push(format!("outcome = ${}", params.len()));
+    }
+    if let Some(since) = &since {
+        params.push(since);
+        conditions.push(format!("observed_at >= ${}", params.len()));
+    }
+    if let Some(until) = &until {
+        params.push(until);
+        conditions.push(format!("observed_at < ${}", params.len()));
+    }
+    if let Some((at, seq)) = &after {
+        params.push(at);
+        params.push(seq);
+        let n = params.len();
+        conditions.push(format!("(observed_at, seq) < (${}, ${n})", n - 1));
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "{SELECT}{filter} ORDER BY observed_at DESC, seq DESC LIMIT ${}",
+        params.len() + 1
+    );
+    params.push(&fetch);
+    let statement = c.prepare_cached(&sql).await?;
+    let rows = c.query(&statement, &params).await?;
+    let mut items = decisions(&rows)?;
+    let next = if items.len() > page as usize {
+        items.truncate(page as usize);
+        items.last().map(|d| DecisionCursor {
+            observed_at_ms: d.decision.quote.observed_at_ms,
+            seq: d.seq,
+        })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+pub(crate) async fn after(c: &Object, seq: i64, n: u32) -> Result<Vec<StoredDecision>, Fail> {
+    let sql = format!("{SELECT} WHERE outcome = 1 AND seq > $1 ORDER BY seq LIMIT $2");
+    let statement = c.prepare_cached(&sql).await?;
+    decisions(&c.query(&statement, &[&seq, &limit(n)]).await?)
+}
+
+pub(crate) async fn validated_ids(c: &Object) -> Result<Vec<QuoteId>, Fail> {
+    let rows = c
+        .query(
+            "SELECT quote_id FROM decisions WHERE outcome = 1 ORDER BY seq",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok(hash32("quote id", r.try_get(0)?)?))
+        .collect()
+}
+
+pub(crate) async fn counts(c: &Object) -> Result<DecisionCounts, Fail> {
+    let rows = c
+        .query(
+            "SELECT outcome, count(*) FROM decisions GROUP BY outcome",
+            &[],
+        )
+        .await?;
+    let mut out = DecisionCounts::default();
+    for row in rows {
+        let code: i16 = row.try_get(0)?;
+        let n = count("decision count", row.try_get(1)?)?;
+        match outcome_from_code(i64::from(code)) {
+            Some(mdn_protocol::Outcome::Validated) => out.validated = n,
+            Some(mdn_protocol::Outcome::Rejected) => out.rejected = n,
+            Some(mdn_protocol::Outcome::Expired) => out.expired = n,
+            None => return Err(StoreError::corrupt("decision", format!("outcome {code}")).into()),
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) async fn symbols(c: &Object) -> Result<Vec<SymbolSummary>, Fail> {
+    let rows = c
+        .query(
+            "SELECT symbol, (array_agg(last_price ORDER BY last_observed_at DESC))[1], \
+               max(last_observed_at), count(*), sum(validated)::int8 \
+             FROM symbol_sources GROUP BY symbol ORDER BY symbol",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let price: Decimal = row.try_get(1)?;
+            let sources = count("symbol sources", row.try_get(3)?)?;
+            Ok(SymbolSummary {
+                symbol: symbol("symbol", row.try_get(0)?)?,
+                last_price: price,
+                last_observed_at_ms: millis(row.try_get(2)?),
+                sources: u32::try_from(sources).unwrap_or(u32::MAX),
+                validated: count("symbol validated", row.try_get(4)?)?,
+            })
+        })
+        .collect()
+}

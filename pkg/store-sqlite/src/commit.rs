@@ -1,0 +1,127 @@
+//! Idempotent decision commits in one SQLite transaction: insert-or-ignore each row, upgrade an
+//! expired row to validated, then add the effects of exactly the rows that changed.
+
+use mdn_protocol::Outcome;
+use mdn_store::decisions::outcome_code;
+use mdn_store::plan::{EffectDeltas, plan_batch};
+use mdn_store::{CommitReport, DecisionCommit};
+use rusqlite::{Connection, params};
+
+use crate::convert::dec;
+use crate::worker::Fail;
+
+const INSERT: &str = "INSERT INTO decisions (quote_id, symbol, source, price, bid, ask, volume, \
+       observed_at_ms, script_hash, evidence_hash, proposer, outcome, decided_at_ms, certificate) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+     ON CONFLICT (quote_id) DO NOTHING";
+
+const UPGRADE: &str = "UPDATE decisions SET seq = (SELECT MAX(seq) FROM decisions) + 1, \
+       outcome = 1, decided_at_ms = ?2, certificate = ?3 \
+     WHERE quote_id = ?1 AND outcome = 3";
+
+/// Commits `batch` in one transaction.
+pub(crate) fn commit(
+    conn: &mut Connection,
+    batch: &[DecisionCommit],
+) -> Result<CommitReport, Fail> {
+    let plan = plan_batch(batch)?;
+    let tx = conn.transaction()?;
+    let mut report = CommitReport {
+        unchanged: plan.collapsed,
+        ..CommitReport::default()
+    };
+    let mut deltas = EffectDeltas::default();
+    {
+        let mut insert = tx.prepare_cached(INSERT)?;
+        let mut upgrade = tx.prepare_cached(UPGRADE)?;
+        for row in &plan.rows {
+            let d = &row.commit.decision;
+            let q = &d.quote;
+            let inserted = insert.execute(params![
+                &row.id.0[..],
+                q.symbol.as_str(),
+                q.source,
+                dec(&q.price),
+                q.bid.as_ref().map(dec),
+                q.ask.as_ref().map(dec),
+                q.volume.as_ref().map(dec),
+                q.observed_at_ms,
+                &q.script_hash.0[..],
+                &q.evidence_hash.0[..],
+                &q.proposer.0[..],
+                outcome_code(d.outcome),
+                d.decided_at_ms,
+                row.certificate.as_deref(),
+            ])? == 1;
+            let upgraded = !inserted
+                && d.outcome == Outcome::Validated
+                && upgrade.execute(params![
+                    &row.id.0[..],
+                    d.decided_at_ms,
+                    row.certificate.as_deref()
+                ])? == 1;
+            if inserted {
+                report.inserted += 1;
+            } else if upgraded {
+                report.upgraded += 1;
+            } else {
+                report.unchanged += 1;
+                continue;
+            }
+            deltas.add(row.commit);
+        }
+    }
+    apply_deltas(&tx, &deltas)?;
+    tx.commit()?;
+    Ok(report)
+}
+
+fn apply_deltas(tx: &rusqlite::Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
+    let mut sources = tx.prepare_cached(
+        "INSERT INTO source_stats (source, symbol, validated, rejected, expired) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source, symbol) DO UPDATE SET \
+           validated = validated + excluded.validated, rejected = rejected + excluded.rejected, \
+           expired = expired + excluded.expired",
+    )?;
+    for ((source, symbol), d) in &deltas.sources {
+        sources.execute(params![source, symbol, d.validated, d.rejected, d.expired])?;
+    }
+    let mut peers = tx.prepare_cached(
+        "INSERT INTO peer_stats (peer, proposals_validated, proposals_rejected, \
+           proposals_expired, votes_agreed, votes_disagreed) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT (peer) DO UPDATE SET \
+           proposals_validated = proposals_validated + excluded.proposals_validated, \
+           proposals_rejected = proposals_rejected + excluded.proposals_rejected, \
+           proposals_expired = proposals_expired + excluded.proposals_expired, \
+           votes_agreed = votes_agreed + excluded.votes_agreed, \
+           votes_disagreed = votes_disagreed + excluded.votes_disagreed",
+    )?;
+    for (peer, d) in &deltas.peers {
+        peers.execute(params![
+            &peer.0[..],
+            d.proposals.validated,
+            d.proposals.rejected,
+            d.proposals.expired,
+            d.votes_agreed,
+            d.votes_disagreed
+        ])?;
+    }
+    let mut symbols = tx.prepare_cached(
+        "INSERT INTO symbol_sources (symbol, source, validated, last_price, last_observed_at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (symbol, source) DO UPDATE SET \
+           validated = validated + excluded.validated, \
+           last_price = CASE WHEN excluded.last_observed_at_ms >= last_observed_at_ms \
+             THEN excluded.last_price ELSE last_price END, \
+           last_observed_at_ms = MAX(last_observed_at_ms, excluded.last_observed_at_ms)",
+    )?;
+    for ((symbol, source), d) in &deltas.symbol_sources {
+        symbols.execute(params![
+            symbol,
+            source,
+            d.validated,
+            dec(&d.last_price),
+            d.last_observed_at_ms
+        ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! [`SqliteStore`]: the [`Store`] impl, sending every call to the database thread.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use mdn_protocol::{Hash32, PublicKey, QuoteId, Symbol};
+use mdn_store::{
+    CommitReport, DecisionCommit, DecisionCounts, DecisionQuery, Evidence, Page, PeerRecord,
+    PeerStat, PricePoint, Result, ScriptRecord, SourceEvent, SourceScore, SourceStat, Store,
+    StoredDecision, SymbolSummary,
+};
+
+use crate::worker::Worker;
+use crate::{catalog, commit, reads, records};
+
+/// The embedded SQLite store. Cheap to clone (shares the database thread).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    worker: Worker,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and applies pending migrations.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let worker = Worker::open(path.as_ref().to_path_buf()).await?;
+        Ok(Self { worker })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<()> {
+        self.worker
+            .call("pinging", |c| {
+                Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)
+            })
+            .await
+    }
+
+    async fn commit(&self, batch: &[DecisionCommit]) -> Result<CommitReport> {
+        let batch = batch.to_vec();
+        self.worker
+            .call("committing decisions", move |c| commit::commit(c, &batch))
+            .await
+    }
+
+    async fn decision(&self, id: &QuoteId) -> Result<Option<StoredDecision>> {
+        let id = *id;
+        self.worker
+            .call("reading a decision", move |c| reads::decision(c, &id))
+            .await
+    }
+
+    async fn list_decisions(&self, query: &DecisionQuery) -> Result<Page<StoredDecision>> {
+        let query = query.clone();
+        self.worker
+            .call("listing decisions", move |c| reads::list(c, &query))
+            .await
+    }
+
+    async fn decisions_after(&self, after_seq: i64, limit: u32) -> Result<Vec<StoredDecision>> {
+        self.worker
+            .call("reading decisions after a seq", move |c| {
+                reads::after(c, after_seq, limit)
+            })
+            .await
+    }
+
+    async fn validated_ids(&self) -> Result<Vec<QuoteId>> {
+        self.worker
+            .call("reading validated ids", |c| reads::validated_ids(c))
+            .await
+    }
+
+    async fn decision_counts(&self) -> Result<DecisionCounts> {
+        self.worker
+            .call("counting decisions", |c| reads::counts(c))
+            .await
+    }
+
+    async fn symbols(&self) -> Result<Vec<SymbolSummary>> {
+        self.worker
+            .call("summarising symbols", |c| reads::symbols(c))
+            .await
+    }
+
+    async fn record_source_events(&self, events: &[SourceEvent]) -> Result<()> {
+        let events = events.to_vec();
+        self.worker
+            .call("recording source events", move |c| {
+                records::record_events(c, &events)
+            })
+            .await
+    }
+
+    async fn source_events(&self, source: Option<&str>, limit: u32) -> Result<Vec<SourceEvent>> {
+        let source = source.map(str::to_owned);
+        self.worker
+            .call("reading source events", move |c| {
+                records::events(c, source.as_deref(), limit)
+            })
+            .await
+    }
+
+    async fn put_source_scores(&self, scores: &[SourceScore]) -> Result<()> {
+        let scores = scores.to_vec();
+        self.worker
+            .call("storing source scores", move |c| {
+                records::put_scores(c, &scores)
+            })
+            .await
+    }
+
+    async fn source_scores(&self) -> Result<Vec<SourceScore>> {
+        self.worker
+            .call("reading source scores", |c| records::scores(c))
+            .await
+    }
+
+    async fn source_score_history(&self, source: &str, since_ms: i64) -> Result<Vec<SourceScore>> {
+        let source = source.to_owned();
+        self.worker
+            .call("reading score history", move |c| {
+                records::score_history(c, &source, since_ms)
+            })
+            .await
+    }
+
+    async fn source_stats(&self) -> Result<Vec<SourceStat>> {
+        self.worker
+            .call("reading source stats", |c| records::source_stats(c))
+            .await
+    }
+
+    async fn put_peers(&self, peers: &[PeerRecord]) -> Result<()> {
+        let peers = peers.to_vec();
+        self.worker
+            .call("storing peers", move |c| records::put_peers(c, &peers))
+            .await
+    }
+
+    async fn peers(&self) -> Result<Vec<PeerRecord>> {
+        self.worker
+            .call("reading peers", |c| records::peers(c))
+            .await
+    }
+
+    async fn peer_stats(&self) -> Result<Vec<PeerStat>> {
+        self.worker
+            .call("reading peer stats", |c| records::peer_stats(c))
+            .await
+    }
+
+    async fn record_evidence(&self, evidence: &Evidence) -> Result<bool> {
+        let evidence = evidence.clone();
+        self.worker
+            .call("recording evidence", move |c| {
+                records::record_evidence(c, &evidence)
+            })
+            .await
+    }
+
+    async fn evidence(&self, voter: Option<PublicKey>) -> Result<Vec<Evidence>> {
+        self.worker
+            .call("reading evidence", move |c| records::evidence(c, voter))
+            .await
+    }
+
+    async fn put_prices(&self, points: &[PricePoint]) -> Result<()> {
+        let points = points.to_vec();
+        self.worker
+            .call("storing prices", move |c| catalog::put_prices(c, &points))
+            .await
+    }
+
+    async fn prices(&self, symbol: &Symbol, since_ms: i64, limit: u32) -> Result<Vec<PricePoint>> {
+        let symbol = symbol.clone();
+        self.worker
+            .call("reading prices", move |c| {
+                catalog::prices(c, &symbol, since_ms, limit)
+            })
+            .await
+    }
+
+    async fn put_script(&self, script: &ScriptRecord) -> Result<bool> {
+        let script = script.clone();
+        self.worker
+            .call("storing a script", move |c| catalog::put_script(c, &script))
+            .await
+    }
+
+    async fn scripts(&self) -> Result<Vec<ScriptRecord>> {
+        self.worker
+            .call("reading scripts", |c| catalog::scripts(c))
+            .await
+    }
+
+    async fn script(&self, hash: &Hash32) -> Result<Option<ScriptRecord>> {
+        let hash = *hash;
+        self.worker
+            .call("reading a script", move |c| catalog::script(c, &hash))
+            .await
+    }
+
+    async fn set_script_trust(
+        &self,
+        hash: &Hash32,
+        trusted: bool,
+        by: &str,
+        at_ms: i64,
+    ) -> Result<bool> {
+        let (hash, by) = (*hash, by.to_owned());
+        self.worker
+            .call("changing script trust", move |c| {
+                catalog::set_trust(c, &hash, trusted, &by, at_ms)
+            })
+            .await
+    }
+
+    async fn sync_cursor(&self, peer_id: &str) -> Result<i64> {
+        let peer = peer_id.to_owned();
+        self.worker
+            .call("reading a sync cursor", move |c| {
+                catalog::sync_cursor(c, &peer)
+            })
+            .await
+    }
+
+    async fn set_sync_cursor(&self, peer_id: &str, seq: i64) -> Result<()> {
+        let peer = peer_id.to_owned();
+        self.worker
+            .call("storing a sync cursor", move |c| {
+                catalog::set_sync_cursor(c, &peer, seq)
+            })
+            .await
+    }
+}

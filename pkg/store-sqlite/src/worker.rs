@@ -1,0 +1,125 @@
+//! The database thread: owns the one `rusqlite::Connection` and runs jobs sent over a bounded
+//! channel, one at a time, replying over a oneshot.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mdn_store::StoreError;
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+/// Jobs waiting for the thread at most.
+const QUEUE: usize = 64;
+
+/// A failure inside a job: from SQLite, or already a store error.
+#[derive(Debug)]
+pub(crate) enum Fail {
+    /// From rusqlite.
+    Sql(rusqlite::Error),
+    /// Anything else.
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for Fail {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Sql(e)
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// Handle to the database thread; the thread ends when every handle is dropped.
+#[derive(Debug, Clone)]
+pub(crate) struct Worker {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Worker {
+    /// Opens `path` on a new thread, configures it and applies migrations.
+    pub(crate) async fn open(path: PathBuf) -> Result<Self, StoreError> {
+        let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let name = "mdn-sqlite".to_owned();
+        std::thread::Builder::new()
+            .name(name)
+            .spawn(move || {
+                let mut conn = match open_connection(&path) {
+                    Ok(conn) => {
+                        let _ = ready_tx.send(Ok(()));
+                        conn
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                while let Some(job) = queue.blocking_recv() {
+                    job(&mut conn);
+                }
+            })
+            .map_err(|e| StoreError::Unavailable {
+                backend: "sqlite",
+                message: format!("cannot start the database thread: {e}"),
+            })?;
+        ready_rx
+            .await
+            .map_err(|_| StoreError::Closed { backend: "sqlite" })??;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `f` on the database thread; `op` names it in errors.
+    pub(crate) async fn call<T, F>(&self, op: &'static str, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, Fail> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = tx.send(f(conn));
+        });
+        let closed = || StoreError::Closed { backend: "sqlite" };
+        self.jobs.send(job).await.map_err(|_| closed())?;
+        match rx.await.map_err(|_| closed())? {
+            Ok(v) => Ok(v),
+            Err(Fail::Store(e)) => Err(e),
+            Err(Fail::Sql(e)) => Err(StoreError::backend(op, e)),
+        }
+    }
+}
+
+fn open_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
+    let unavailable = |e: rusqlite::Error| StoreError::Unavailable {
+        backend: "sqlite",
+        message: format!("{}: {e}", path.display()),
+    };
+    let mut conn = Connection::open(path).map_err(unavailable)?;
+    conn.set_prepared_statement_cache_capacity(128);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(unavailable)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%mode, path = %path.display(), "SQLite did not switch to WAL mode");
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+    )
+    .map_err(unavailable)?;
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    for m in crate::migrate::run(&mut conn, now_ms)? {
+        tracing::info!(
+            version = m.version,
+            name = m.name,
+            "applied SQLite migration"
+        );
+    }
+    Ok(conn)
+}

@@ -1,0 +1,42 @@
+//! Cross-table invariants that hold whenever every decision carries [`super::fixtures::effects_for`]
+//! effects and no expired decision was upgraded (used by the contract and crash tests).
+
+use super::fixtures::VOTERS;
+use crate::store::Store;
+
+/// Effects are present for every stored decision and for nothing else: counters sum to the
+/// number of decisions per outcome.
+pub async fn assert_effects_match(store: &dyn Store) {
+    let counts = store.decision_counts().await.expect("decision counts");
+    let total = counts.validated + counts.rejected + counts.expired;
+    let sources = store.source_stats().await.expect("source stats");
+    let by_source = sources.iter().fold((0, 0, 0), |acc, s| {
+        (acc.0 + s.validated, acc.1 + s.rejected, acc.2 + s.expired)
+    });
+    assert_eq!(
+        by_source,
+        (counts.validated, counts.rejected, counts.expired),
+        "source counters vs decisions"
+    );
+    let peers = store.peer_stats().await.expect("peer stats");
+    let proposals = peers.iter().fold((0, 0, 0), |acc, p| {
+        (
+            acc.0 + p.proposals_validated,
+            acc.1 + p.proposals_rejected,
+            acc.2 + p.proposals_expired,
+        )
+    });
+    assert_eq!(
+        proposals,
+        (counts.validated, counts.rejected, counts.expired),
+        "proposer counters vs decisions"
+    );
+    let votes: u64 = peers
+        .iter()
+        .map(|p| p.votes_agreed + p.votes_disagreed)
+        .sum();
+    assert_eq!(votes, total * VOTERS as u64, "voter counters vs decisions");
+    let symbols = store.symbols().await.expect("symbols");
+    let validated: u64 = symbols.iter().map(|s| s.validated).sum();
+    assert_eq!(validated, counts.validated, "symbol summary vs decisions");
+}

@@ -1,0 +1,194 @@
+//! Record types for decisions: what is committed, what comes back, and how lists are queried.
+
+use std::fmt;
+use std::str::FromStr;
+
+use mdn_protocol::{Decision, Outcome, PublicKey, Symbol};
+use rust_decimal::Decimal;
+
+/// One decision to commit, with the score effects to apply if (and only if) it is newly stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionCommit {
+    /// The decision.
+    pub decision: Decision,
+    /// Counter updates that belong to this decision.
+    pub effects: Vec<ScoreEffect>,
+}
+
+/// A counter update that a decision causes. Applied exactly once per stored decision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScoreEffect {
+    /// One more outcome for a source on a symbol.
+    SourceOutcome {
+        /// Source name.
+        source: String,
+        /// The symbol quoted.
+        symbol: Symbol,
+        /// How the quote ended.
+        outcome: Outcome,
+    },
+    /// One more outcome for a proposer's quote.
+    ProposerOutcome {
+        /// The proposing node.
+        proposer: PublicKey,
+        /// How the quote ended.
+        outcome: Outcome,
+    },
+    /// One more vote of a voter, agreeing with the outcome or not.
+    VoterAgreement {
+        /// The voting validator.
+        voter: PublicKey,
+        /// Whether its vote agreed with the outcome.
+        agreed: bool,
+    },
+}
+
+/// What a `commit` did with each decision of its batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitReport {
+    /// Decisions stored for the first time (effects applied).
+    pub inserted: u64,
+    /// Expired decisions replaced by a validated one (effects applied).
+    pub upgraded: u64,
+    /// Decisions already stored, or duplicates within the batch (nothing applied).
+    pub unchanged: u64,
+}
+
+/// A decision as stored, with its local commit order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDecision {
+    /// Local commit sequence number: increases with every insert or upgrade, in commit order.
+    pub seq: i64,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// Position in a newest-first decision list; pass `Page::next` back to continue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DecisionCursor {
+    /// `observed_at_ms` of the last decision returned.
+    pub observed_at_ms: i64,
+    /// `seq` of the last decision returned.
+    pub seq: i64,
+}
+
+impl fmt::Display for DecisionCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}_{}", self.observed_at_ms, self.seq)
+    }
+}
+
+/// Why a string is not a [`DecisionCursor`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid cursor {0:?}: expected OBSERVED_AT_MS_SEQ, e.g. 1700000000000_42")]
+pub struct InvalidCursor(pub String);
+
+impl FromStr for DecisionCursor {
+    type Err = InvalidCursor;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || InvalidCursor(s.to_owned());
+        let (ms, seq) = s.rsplit_once('_').ok_or_else(bad)?;
+        Ok(Self {
+            observed_at_ms: ms.parse().map_err(|_| bad())?,
+            seq: seq.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// Filters for [`crate::Store::list_decisions`]. All filters are optional and combine with AND.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionQuery {
+    /// Only this symbol.
+    pub symbol: Option<Symbol>,
+    /// Only this source.
+    pub source: Option<String>,
+    /// Only this outcome.
+    pub outcome: Option<Outcome>,
+    /// Only quotes observed at or after this time (ms).
+    pub since_ms: Option<i64>,
+    /// Only quotes observed before this time (ms).
+    pub until_ms: Option<i64>,
+    /// Continue after this position (from a previous page's `next`).
+    pub after: Option<DecisionCursor>,
+    /// At most this many items (backends cap it at [`MAX_PAGE`]).
+    pub limit: u32,
+}
+
+/// The largest page a list returns.
+pub const MAX_PAGE: u32 = 1000;
+
+impl Default for DecisionQuery {
+    fn default() -> Self {
+        Self {
+            symbol: None,
+            source: None,
+            outcome: None,
+            since_ms: None,
+            until_ms: None,
+            after: None,
+            limit: 100,
+        }
+    }
+}
+
+impl DecisionQuery {
+    /// The limit to apply: `limit` clamped to `1..=MAX_PAGE`.
+    pub fn effective_limit(&self) -> u32 {
+        self.limit.clamp(1, MAX_PAGE)
+    }
+}
+
+/// One page of a list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts, or `None` when this is the last page.
+    pub next: Option<DecisionCursor>,
+}
+
+/// Number of stored decisions per outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecisionCounts {
+    /// Validated decisions.
+    pub validated: u64,
+    /// Rejected decisions.
+    pub rejected: u64,
+    /// Expired decisions.
+    pub expired: u64,
+}
+
+/// A symbol's latest validated price and how many sources quote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SymbolSummary {
+    /// The symbol.
+    pub symbol: Symbol,
+    /// Price of the most recently observed validated quote.
+    pub last_price: Decimal,
+    /// When that quote was observed (ms).
+    pub last_observed_at_ms: i64,
+    /// Number of distinct sources with validated quotes of this symbol.
+    pub sources: u32,
+    /// Number of validated quotes of this symbol.
+    pub validated: u64,
+}
+
+/// Converts an outcome to its stored code (the protocol's byte value).
+pub fn outcome_code(outcome: Outcome) -> i16 {
+    match outcome {
+        Outcome::Validated => 1,
+        Outcome::Rejected => 2,
+        Outcome::Expired => 3,
+    }
+}
+
+/// Converts a stored code back to an outcome.
+pub fn outcome_from_code(code: i64) -> Option<Outcome> {
+    match code {
+        1 => Some(Outcome::Validated),
+        2 => Some(Outcome::Rejected),
+        3 => Some(Outcome::Expired),
+        _ => None,
+    }
+}
