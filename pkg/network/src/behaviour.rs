@@ -64,6 +64,8 @@ fn gossipsub_config(config: &NetworkConfig) -> Result<gossipsub::Config, StartEr
         .validation_mode(ValidationMode::Strict)
         .message_id_fn(|message| message_id(&message.data))
         .heartbeat_interval(config.heartbeat_interval)
+        .duplicate_cache_time(config.duplicate_cache_time)
+        .history_length(config.history_length)
         // Our own messages go to every subscribed peer above the publish threshold, not only the
         // mesh: cheap in small networks and it makes the first hop independent of mesh state.
         .flood_publish(true)

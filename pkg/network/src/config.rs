@@ -88,6 +88,12 @@ pub struct NetworkConfig {
     pub topic_limits: TopicLimits,
     /// Gossipsub heartbeat interval (mesh maintenance, gossip emission, cache shifting).
     pub heartbeat_interval: Duration,
+    /// How long gossipsub remembers a message id to drop copies of it. A copy arriving later reaches
+    /// the application, whose per-signer sequence windows treat it as a replay.
+    pub duplicate_cache_time: Duration,
+    /// Heartbeats a message stays in the message cache, i.e. the time the application has to report
+    /// its validation verdict (`history_length × heartbeat_interval`).
+    pub history_length: usize,
     /// Largest accepted request-response request, in bytes.
     pub max_request_size: u64,
     /// Largest accepted request-response response, in bytes.
@@ -116,6 +122,8 @@ impl NetworkConfig {
             kademlia_server: false,
             topic_limits: TopicLimits::default(),
             heartbeat_interval: Duration::from_millis(700),
+            duplicate_cache_time: Duration::from_secs(20),
+            history_length: 12,
             max_request_size: 64 * KIB as u64,
             max_response_size: 32 * MIB as u64,
             request_timeout: Duration::from_secs(30),

@@ -19,8 +19,8 @@ pub struct DevnetOptions {
     pub http_port: u16,
     /// Node i listens on TCP and UDP (QUIC) `p2p_port + i`.
     pub p2p_port: u16,
-    /// PostgreSQL server URL; each node gets database `mdn_devnet_<i>` (created if missing).
-    pub database_url: Option<String>,
+    /// Where each node stores its data.
+    pub databases: Databases,
     /// The last `byzantine` nodes lie.
     pub byzantine: usize,
     /// Base URL of the simulated exchange the sources read.
@@ -31,6 +31,18 @@ pub struct DevnetOptions {
     pub scripts_dir: PathBuf,
     /// Network id.
     pub network_id: String,
+}
+
+/// Where devnet nodes keep their data.
+#[derive(Debug, Clone, Default)]
+pub enum Databases {
+    /// Embedded SQLite in each node's directory.
+    #[default]
+    Sqlite,
+    /// One PostgreSQL server: node i gets database `mdn_devnet_<i>` (created if missing).
+    Server(String),
+    /// Exactly these database URLs, one per node (tests).
+    PerNode(Vec<String>),
 }
 
 /// One node of the layout.
@@ -86,9 +98,14 @@ impl DevnetLayout {
             } else {
                 mdn_identity::generate(&key_file, false)?
             };
-            let database_url = match &opts.database_url {
-                Some(url) => Some(ensure_database(url, &format!("mdn_devnet_{index}")).await?),
-                None => None,
+            let database_url = match &opts.databases {
+                Databases::Sqlite => None,
+                Databases::Server(url) => {
+                    Some(ensure_database(url, &format!("mdn_devnet_{index}")).await?)
+                }
+                Databases::PerNode(urls) => {
+                    Some(urls.get(index).cloned().context("fewer database URLs than nodes")?)
+                }
             };
             nodes.push(NodePlan {
                 index,

@@ -33,6 +33,8 @@ pub struct Counters {
     pub synced: AtomicU64,
     /// Source runs that ended in an error.
     pub run_failures: AtomicU64,
+    /// Proposal → commit latency of decisions reached by this node.
+    pub decision_latency: crate::latency::LatencyHistogram,
 }
 
 impl Counters {

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod devnet;
 pub mod events;
 pub mod gossip;
+pub mod latency;
 pub mod messages;
 pub mod proposer;
 pub mod runner;

@@ -107,6 +107,7 @@ impl StoreWriter {
                 Outcome::Expired => &c.expired,
             };
             Counters::add(counter, 1);
+            c.decision_latency.record(now - item.proposed_at_ms);
             let id: QuoteId = d.quote.id();
             self.telemetry.emit(NodeEvent::Decided {
                 id,

@@ -20,7 +20,10 @@ use crate::messages::{Collected, Proposed, VerifiedObservations, VerifiedVotes};
 /// Most quotes waiting for an own reference; beyond it the oldest abstain.
 const MAX_WAITING: usize = 50_000;
 /// Old vote batches kept for a replaying (Byzantine) node.
-const REPLAY_KEEP: usize = 64;
+const REPLAY_KEEP: usize = 256;
+/// A replaying node re-sends batches older than this: past gossipsub's duplicate window, so they
+/// reach the other nodes' replay checks.
+const REPLAY_AGE_MS: i64 = 25_000;
 
 /// Voter settings.
 #[derive(Debug, Clone)]
@@ -53,7 +56,7 @@ pub struct Voter {
     waiting: VecDeque<(QuoteId, Arc<Quote>)>,
     outbox: Vec<Vote>,
     seq: u64,
-    sent: VecDeque<Vec<u8>>,
+    sent: VecDeque<(i64, Vec<u8>)>,
 }
 
 /// What the voter is connected to.
@@ -183,7 +186,7 @@ impl Voter {
         Counters::add(&self.telemetry.counters.votes_sent, n);
         let data = batch.encode_to_vec();
         if self.byzantine.replay {
-            self.sent.push_back(data.clone());
+            self.sent.push_back((now_ms(), data.clone()));
             if self.sent.len() > REPLAY_KEEP {
                 self.sent.pop_front();
             }
@@ -206,7 +209,8 @@ impl Voter {
     }
 
     fn replay_old(&mut self) {
-        if let Some(old) = self.sent.front().cloned() {
+        let old_enough = self.sent.front().is_some_and(|(at, _)| now_ms() - at > REPLAY_AGE_MS);
+        if let Some((_, old)) = old_enough.then(|| self.sent.pop_front()).flatten() {
             let network = self.network.clone();
             actix::spawn(async move {
                 let _ = network.publish(TopicKind::Votes, old).await;

@@ -1,10 +1,171 @@
-//! `mdnode bench`.
+//! `mdnode bench`: a load run on a local devnet. Starts the simulated exchange and N nodes (as
+//! `mdnode devnet` does) with every venue script on every node on a fast schedule, lets it warm up,
+//! then measures over a window: validated quotes per second, proposal → commit latency percentiles
+//! (from the nodes' own histograms, diffed over the window) and each node's resident memory.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions};
+use mdn_node::latency::quantile;
+use serde_json::Value;
+
+use super::devnet::process::{Child, spawn_logged, stop_all, wait_for_line};
+use super::devnet::wait_connected;
 
 /// Arguments of `mdnode bench`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// Validator nodes.
+    #[arg(long, default_value_t = 4)]
+    nodes: usize,
+    /// Symbols the simulated exchange serves (load grows with nodes × venues × symbols).
+    #[arg(long, default_value_t = 200)]
+    symbols: usize,
+    /// Cron schedule of every source.
+    #[arg(long, default_value = "* * * * * *")]
+    schedule: String,
+    /// Seconds before measuring.
+    #[arg(long, default_value_t = 10)]
+    warmup_secs: u64,
+    /// Seconds measured.
+    #[arg(long, default_value_t = 30)]
+    duration_secs: u64,
+    /// PostgreSQL server URL (one database per node); SQLite without it.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Where keys, configs and logs go (default: a fresh temporary directory).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Directory of the scraper scripts.
+    #[arg(long, default_value = "scripts")]
+    scripts_dir: PathBuf,
+    /// First HTTP port (node i: +i).
+    #[arg(long, default_value_t = 18080)]
+    http_port: u16,
+    /// First libp2p port (node i: +i).
+    #[arg(long, default_value_t = 14100)]
+    p2p_port: u16,
+    /// Port of the simulated exchange.
+    #[arg(long, default_value_t = 19100)]
+    simex_port: u16,
+}
 
 /// Runs `mdnode bench`.
-pub(crate) fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`mdnode bench` is not available in this build yet")
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run_async(args))
+}
+
+async fn run_async(args: Args) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let temp = tempfile::tempdir()?;
+    let dir = args.data_dir.clone().unwrap_or_else(|| temp.path().to_owned());
+    let layout = DevnetLayout::prepare(&DevnetOptions {
+        dir,
+        nodes: args.nodes,
+        http_port: args.http_port,
+        p2p_port: args.p2p_port,
+        databases: args.database_url.clone().map_or(Databases::Sqlite, Databases::Server),
+        byzantine: 0,
+        simex_url: format!("http://127.0.0.1:{}", args.simex_port),
+        schedule: args.schedule.clone(),
+        scripts_dir: args.scripts_dir.clone(),
+        network_id: "mdn-bench".into(),
+    })
+    .await?;
+    let mut children: Vec<Child> = Vec::new();
+    let result = measure(&exe, &args, &layout, &mut children).await;
+    stop_all(&mut children, Duration::from_secs(10)).await;
+    result
+}
+
+async fn measure(
+    exe: &std::path::Path,
+    args: &Args,
+    layout: &DevnetLayout,
+    children: &mut Vec<Child>,
+) -> anyhow::Result<()> {
+    let simex_args: Vec<String> = ["simex", "--port", &args.simex_port.to_string(), "--symbols", &args.symbols.to_string()]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut simex = spawn_logged(exe, &simex_args, &layout.dir.join("simex.log"), true)?;
+    wait_for_line(&mut simex, "simex listening on", Duration::from_secs(20)).await?;
+    children.push(simex);
+    for node in &layout.nodes {
+        let cmd = ["run".to_owned(), "--config".into(), node.config.display().to_string()];
+        children.push(spawn_logged(exe, &cmd, &node.dir.join("node.log"), false)?);
+    }
+    wait_connected(&layout.nodes, Duration::from_secs(60)).await?;
+    eprintln!("bench: {} nodes connected; warming up {} s", layout.nodes.len(), args.warmup_secs);
+    tokio::time::sleep(Duration::from_secs(args.warmup_secs)).await;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build()?;
+    let before = snapshot(&client, layout).await?;
+    let started = std::time::Instant::now();
+    eprintln!("bench: measuring {} s", args.duration_secs);
+    tokio::time::sleep(Duration::from_secs(args.duration_secs)).await;
+    let after = snapshot(&client, layout).await?;
+    let secs = started.elapsed().as_secs_f64();
+
+    let mut merged = vec![0u64; after[0].latency.len()];
+    let mut rates = Vec::new();
+    let mut expired = 0;
+    for (b, a) in before.iter().zip(&after) {
+        rates.push((a.validated - b.validated) as f64 / secs);
+        expired += a.expired - b.expired;
+        for (m, (x, y)) in merged.iter_mut().zip(a.latency.iter().zip(&b.latency)) {
+            *m += x - y;
+        }
+    }
+    let rss: Vec<u64> = children[1..].iter().map(|c| rss_kib(c.process.id())).collect();
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let pct = |q| quantile(&merged, q).map_or("n/a".to_owned(), |v| format!("≤{v} ms"));
+    println!("nodes {}  symbols {}  schedule {:?}  window {:.1} s", layout.nodes.len(), args.symbols, args.schedule, secs);
+    println!("validated quotes/s per node: mean {mean:.0}, min {min:.0}");
+    println!("expired in window (all nodes): {expired}");
+    println!("latency proposal→commit: p50 {}  p90 {}  p99 {}", pct(0.5), pct(0.9), pct(0.99));
+    println!("node RSS (MiB): {}", rss.iter().map(|k| format!("{:.0}", *k as f64 / 1024.0)).collect::<Vec<_>>().join(" "));
+    Ok(())
+}
+
+struct Snapshot {
+    validated: u64,
+    expired: u64,
+    latency: Vec<u64>,
+}
+
+async fn snapshot(client: &reqwest::Client, layout: &DevnetLayout) -> anyhow::Result<Vec<Snapshot>> {
+    let mut out = Vec::new();
+    for node in &layout.nodes {
+        let url = format!("http://127.0.0.1:{}/api/v1/status", node.http_port);
+        let v: Value = client.get(&url).send().await?.json().await?;
+        let c = &v["counters"];
+        out.push(Snapshot {
+            validated: c["validated"].as_u64().context("counters.validated")?,
+            expired: c["expired"].as_u64().context("counters.expired")?,
+            latency: c["latency_counts"]
+                .as_array()
+                .context("counters.latency_counts")?
+                .iter()
+                .map(|x| x.as_u64().unwrap_or(0))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Resident memory of a process in KiB (0 if unknown).
+fn rss_kib(pid: Option<u32>) -> u64 {
+    let Some(pid) = pid else { return 0 };
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
 }

@@ -3,7 +3,7 @@
 //! `--http-port + i`), waits until they are connected, prints where to look, and stops everything on
 //! Ctrl-C or SIGTERM. Children also die with this process (PR_SET_PDEATHSIG), so none is orphaned.
 
-mod process;
+pub(crate) mod process;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use self::process::{Child, spawn_logged, wait_for_line};
-use mdn_node::devnet::{DevnetLayout, DevnetOptions, NodePlan};
+use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions, NodePlan};
 
 /// Arguments of `mdnode devnet`.
 #[derive(Debug, clap::Args)]
@@ -80,7 +80,10 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         nodes: args.nodes,
         http_port: args.http_port,
         p2p_port: args.p2p_port,
-        database_url: args.database_url.clone(),
+        databases: match &args.database_url {
+            Some(url) => Databases::Server(url.clone()),
+            None => Databases::Sqlite,
+        },
         byzantine: args.byzantine,
         simex_url: format!("http://127.0.0.1:{}", args.simex_port),
         schedule: args.schedule.clone(),
@@ -146,7 +149,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     result
 }
 
-async fn wait_connected(nodes: &[NodePlan], timeout: Duration) -> anyhow::Result<()> {
+pub(crate) async fn wait_connected(nodes: &[NodePlan], timeout: Duration) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(2))
         .build()?;

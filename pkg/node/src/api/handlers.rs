@@ -16,9 +16,11 @@ use crate::events::Counters;
 use crate::messages::GetScheduleState;
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health)).service(
+    cfg.route("/health", web::get().to(health)).route("/ready", web::get().to(ready)).service(
         web::scope("/api/v1")
             .route("/status", web::get().to(status))
+            .route("/peers", web::get().to(super::peers::peers))
+            .route("/symbols", web::get().to(super::peers::symbols))
             .route("/quotes", web::get().to(quotes))
             .route("/quotes/{id}", web::get().to(quote))
             .route("/sources", web::get().to(sources)),
@@ -27,6 +29,21 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
 
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// Readiness: the store answers and this node can reach a quorum's worth of validators.
+async fn ready(state: web::Data<ApiState>) -> HttpResponse {
+    if let Err(err) = state.store.ping().await {
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({"error": {"code": "store_unavailable", "message": err.to_string()}}));
+    }
+    let connected = state.network.connected_peers().await.unwrap_or_default().len();
+    let alone = state.validators.len() == 1 && state.validators.contains(&state.public_key);
+    if connected == 0 && !alone {
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({"error": {"code": "no_peers", "message": "no peer connected"}}));
+    }
+    HttpResponse::Ok().json(json!({"status": "ready", "connected_peers": connected}))
 }
 
 async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
@@ -60,6 +77,8 @@ async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
         "gossip_ignored": Counters::get(&c.gossip_ignored),
         "synced": Counters::get(&c.synced),
         "run_failures": Counters::get(&c.run_failures),
+        "latency_buckets_ms": crate::latency::BOUNDS_MS,
+        "latency_counts": c.decision_latency.snapshot(),
     });
     Ok(HttpResponse::Ok().json(StatusJson {
         network_id: state.network_id.clone(),

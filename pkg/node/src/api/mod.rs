@@ -5,6 +5,7 @@
 mod dto;
 mod error;
 mod handlers;
+mod peers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

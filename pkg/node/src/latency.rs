@@ -1,0 +1,76 @@
+//! A lock-free latency histogram (proposal → commit, in ms) with fixed exponential buckets, cheap
+//! enough to record every decision. Exposed raw in `/api/v1/status` so a load run can diff two
+//! snapshots and compute percentiles over its own window.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Upper bounds (ms, inclusive) of the buckets; the last bucket holds everything larger.
+pub const BOUNDS_MS: [u64; 24] = [
+    1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000,
+    5000, 10000, 30000,
+];
+
+/// Counts per bucket.
+#[derive(Debug, Default)]
+pub struct LatencyHistogram {
+    counts: [AtomicU64; BOUNDS_MS.len() + 1],
+}
+
+impl LatencyHistogram {
+    /// Records one latency; negative values (clock skew) count as 0.
+    pub fn record(&self, ms: i64) {
+        let ms = u64::try_from(ms).unwrap_or(0);
+        let index = BOUNDS_MS.iter().position(|b| ms <= *b).unwrap_or(BOUNDS_MS.len());
+        self.counts[index].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A copy of the counts.
+    pub fn snapshot(&self) -> Vec<u64> {
+        self.counts.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+    }
+}
+
+/// The `q` quantile (0..=1) of bucket counts, as the upper bound of the bucket it falls in
+/// (`None` without samples; `u64::MAX` past the last bound).
+pub fn quantile(counts: &[u64], q: f64) -> Option<u64> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = ((total as f64) * q).ceil().max(1.0) as u64;
+    let mut seen = 0;
+    for (i, c) in counts.iter().enumerate() {
+        seen += c;
+        if seen >= rank {
+            return Some(BOUNDS_MS.get(i).copied().unwrap_or(u64::MAX));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_come_from_the_bucket_bounds() {
+        let h = LatencyHistogram::default();
+        for ms in [1, 1, 4, 4, 4, 40, 40, 40, 40, 900] {
+            h.record(ms);
+        }
+        let s = h.snapshot();
+        assert_eq!(quantile(&s, 0.5), Some(7));
+        assert_eq!(quantile(&s, 0.9), Some(50));
+        assert_eq!(quantile(&s, 0.99), Some(1000));
+        assert_eq!(quantile(&[0; 25], 0.5), None);
+    }
+
+    #[test]
+    fn negative_and_huge_latencies_land_in_the_end_buckets() {
+        let h = LatencyHistogram::default();
+        h.record(-5);
+        h.record(10_000_000);
+        let s = h.snapshot();
+        assert_eq!((s[0], s[BOUNDS_MS.len()]), (1, 1));
+    }
+}

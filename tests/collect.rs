@@ -1,0 +1,90 @@
+//! Collection on schedule (one node, its own validator set): sources run on their cron schedules,
+//! every run is recorded as a source event in the store, and broken or hostile scripts are reported
+//! without stopping the node or the other sources.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::{Net, NetOptions, repo_root};
+use mdn_store::SourceEventKind;
+
+const LOOPING: &str = r#"//! name: looping
+//! version: 1.0.0
+//! description: never returns
+//! author: test
+//! symbols: ["*"]
+//! schedule: "* * * * * *"
+//! hosts: []
+let n = 0;
+loop { n += 1; }
+"#;
+
+const BROKEN: &str = r#"//! name: broken
+//! version: 1.0.0
+//! description: does not compile
+//! author: test
+//! symbols: ["*"]
+//! schedule: "* * * * * *"
+//! hosts: []
+let x = ;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_run_on_schedule_and_failures_are_recorded_while_the_node_goes_on() {
+    let scripts = tempfile::tempdir().expect("temp dir");
+    for venue in ["binance", "kraken"] {
+        let file = format!("{venue}.rhai");
+        std::fs::copy(repo_root().join("scripts").join(&file), scripts.path().join(&file)).expect("copy");
+    }
+    std::fs::write(scripts.path().join("looping.rhai"), LOOPING).expect("write");
+    std::fs::write(scripts.path().join("broken.rhai"), BROKEN).expect("write");
+    let net = Net::start(NetOptions {
+        nodes: 1,
+        postgres: true,
+        schedule: "*/2 * * * * *".into(),
+        faults: vec!["kraken=fail".into()],
+        scripts_dir: Some(scripts.path().to_owned()),
+        ..NetOptions::default()
+    })
+    .await;
+    let store = net.store(0).await;
+    let kinds = net
+        .wait_for("events of every kind", Duration::from_secs(60), || {
+            let store = store.clone();
+            async move {
+                let events = store.source_events(None, 1000).await.ok()?;
+                let mut by_source: BTreeMap<String, Vec<SourceEventKind>> = BTreeMap::new();
+                for e in events {
+                    by_source.entry(e.source).or_default().push(e.kind);
+                }
+                let ok_runs = by_source
+                    .get("binance")?
+                    .iter()
+                    .filter(|k| matches!(k, SourceEventKind::Ok { quotes } if *quotes > 0))
+                    .count();
+                let complete = ok_runs >= 3
+                    && by_source.get("kraken")?.iter().any(|k| matches!(k, SourceEventKind::HttpError { status: Some(503), .. }))
+                    && by_source.get("looping")?.iter().any(|k| matches!(k, SourceEventKind::Timeout))
+                    && by_source.get("broken")?.iter().any(|k| {
+                        matches!(k, SourceEventKind::ScriptError { line: Some(8), column: Some(_), .. })
+                    });
+                complete.then_some(by_source)
+            }
+        })
+        .await;
+    // binance ran several times on its schedule, one run per tick at most (no overlap).
+    let runs = kinds["binance"].len();
+    assert!(runs >= 3, "binance ran {runs} times");
+    // The node validated binance's quotes (it is its own quorum) while the others failed.
+    net.wait_for("validated quotes", Duration::from_secs(30), || async {
+        let (v, _, _) = net.counts(0).await?;
+        (v > 0).then_some(())
+    })
+    .await;
+    let sources = net.get(0, "/api/v1/sources").await.expect("sources");
+    let names: Vec<&str> =
+        sources["items"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["binance", "kraken", "looping"], "the broken script is not scheduled");
+}

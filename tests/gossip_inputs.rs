@@ -1,0 +1,176 @@
+//! Hostile gossip against real nodes: a rogue libp2p peer (this test process, using the node's own
+//! network crate) joins a running network and publishes malformed, badly signed, unknown-signer,
+//! oversized, duplicate and replayed messages. Each is rejected or ignored as appropriate, the nodes
+//! keep validating, and the rogue's gossip score on the node drops.
+
+mod common;
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use common::{Net, NetOptions};
+use mdn_network::{
+    Keypair, Network, NetworkClient, NetworkConfig, NetworkEvent, PublishError, TopicKind, Verdict,
+};
+use mdn_protocol::{
+    Encode, Hash32, ObservationBatch, PublicKey, Quote, Signature, Symbol, signing_key_from_seed,
+};
+use rust_decimal::Decimal;
+use tokio::sync::mpsc;
+
+/// A rogue peer: its client, and the vote batches it has seen (bytes, when received).
+struct Rogue {
+    client: NetworkClient,
+    seen_votes: mpsc::UnboundedReceiver<(Instant, Vec<u8>)>,
+}
+
+async fn rogue(net: &Net, big_limits: bool) -> Rogue {
+    let node0 = &net.layout.nodes[0];
+    let mut config = NetworkConfig::new("mdn-test", vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()]);
+    config.bootnodes =
+        vec![format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", node0.p2p_port, node0.peer_id).parse().unwrap()];
+    if big_limits {
+        config.topic_limits.observations = 3 * 1024 * 1024;
+    }
+    let (client, mut events, event_loop) =
+        Network::new(config, Keypair::generate_ed25519()).expect("rogue network");
+    tokio::spawn(event_loop.run());
+    let (tx, seen_votes) = mpsc::unbounded_channel();
+    let reporter = client.clone();
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if let NetworkEvent::Message { kind, data, message_id, propagation_source, .. } = event {
+                if kind == TopicKind::Votes {
+                    let _ = tx.send((Instant::now(), data));
+                }
+                // The rogue forwards nothing.
+                let _ = reporter.report_validation(message_id, propagation_source, Verdict::Ignore).await;
+            }
+        }
+    });
+    Rogue { client, seen_votes }
+}
+
+/// Publishes, retrying while the rogue has no subscribed peer yet.
+async fn publish(client: &NetworkClient, kind: TopicKind, data: Vec<u8>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match client.publish(kind, data.clone()).await {
+            Ok(_) => return,
+            Err(PublishError::NoPeers(_)) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("publish failed: {e}"),
+        }
+    }
+}
+
+fn quote(proposer: PublicKey) -> Quote {
+    Quote {
+        symbol: Symbol::parse("BTC/USD").unwrap(),
+        source: "binance".into(),
+        price: Decimal::from_str("60000.5").unwrap(),
+        bid: None,
+        ask: None,
+        volume: None,
+        observed_at_ms: chrono_now_ms(),
+        script_hash: Hash32([1; 32]),
+        evidence_hash: Hash32([2; 32]),
+        proposer,
+    }
+}
+
+fn chrono_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+async fn rejected(net: &Net) -> u64 {
+    net.status(0).await.and_then(|s| s["counters"]["gossip_rejected"].as_u64()).unwrap_or(0)
+}
+
+async fn wait_rejected(net: &Net, at_least: u64, what: &str) -> u64 {
+    net.wait_for(what, Duration::from_secs(20), || async {
+        let r = rejected(net).await;
+        (r >= at_least).then_some(r)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
+    let net = Net::start(NetOptions { postgres: false, ..NetOptions::default() }).await;
+    let mut evil = rogue(&net, true).await;
+    let rogue_id = evil.client.local_peer_id().to_string();
+    net.wait_for("rogue connected to node 0", Duration::from_secs(30), || async {
+        let peers = evil.client.connected_peers().await.ok()?;
+        peers.iter().any(|p| p.to_string() == net.layout.nodes[0].peer_id).then_some(())
+    })
+    .await;
+    let base = rejected(&net).await;
+
+    // Malformed bytes.
+    publish(&evil.client, TopicKind::Observations, b"definitely not a batch".to_vec()).await;
+    let r1 = wait_rejected(&net, base + 1, "malformed message rejected").await;
+
+    // A validator's name on a batch it did not sign.
+    let victim = net.layout.nodes[1].public_key;
+    let forged = ObservationBatch {
+        network_id: "mdn-test".into(),
+        proposer: victim,
+        seq: 1,
+        created_at_ms: chrono_now_ms(),
+        quotes: vec![quote(victim)],
+        signature: Signature([7; 64]),
+    };
+    publish(&evil.client, TopicKind::Observations, forged.encode_to_vec()).await;
+    let r2 = wait_rejected(&net, r1 + 1, "bad signature rejected").await;
+
+    // Properly signed, but by a key outside the validator set.
+    let outsider = signing_key_from_seed([9; 32]);
+    let signed = ObservationBatch::sign(
+        "mdn-test".into(),
+        1,
+        chrono_now_ms(),
+        vec![quote(PublicKey::from(&outsider))],
+        &outsider,
+    );
+    let signed_bytes = signed.encode_to_vec();
+    publish(&evil.client, TopicKind::Observations, signed_bytes.clone()).await;
+    let r3 = wait_rejected(&net, r2 + 1, "unknown validator rejected").await;
+
+    // Duplicate: a second rogue sends the very same bytes; gossip drops the copy before the node.
+    let twin = rogue(&net, false).await;
+    publish(&twin.client, TopicKind::Observations, signed_bytes).await;
+
+    // Replay: a genuine vote batch re-sent after gossip's duplicate window (20 s).
+    let (seen_at, old_votes) = evil.seen_votes.recv().await.expect("a vote batch");
+    let replay_at = seen_at + Duration::from_secs(22);
+    tokio::time::sleep(replay_at.saturating_duration_since(Instant::now())).await;
+    publish(&evil.client, TopicKind::Votes, old_votes).await;
+    let r4 = wait_rejected(&net, r3 + 1, "replayed vote batch rejected").await;
+    assert_eq!(r4, r3 + 1, "the duplicate was dropped by gossip, not counted as a second reject");
+
+    // Oversized (just over the 1 MiB observations limit): dropped before the application, and
+    // counted against the sender by the network layer.
+    publish(&evil.client, TopicKind::Observations, vec![0u8; 1024 * 1024 + 512]).await;
+
+    // The node holds it against the rogue, and keeps validating.
+    let score = net
+        .wait_for("rogue's gossip score negative on node 0", Duration::from_secs(20), || async {
+            let peers = net.get(0, "/api/v1/peers").await?;
+            let row = peers["items"].as_array()?.iter().find(|p| p["peer_id"] == rogue_id.as_str())?.clone();
+            let score = row["gossip_score"].as_f64()?;
+            (score < 0.0).then_some(score)
+        })
+        .await;
+    assert!(score < 0.0);
+    let (v0, _, _) = net.counts(0).await.expect("node 0 answers");
+    net.wait_for("node 0 still validating", Duration::from_secs(30), || async {
+        let (v, _, _) = net.counts(0).await?;
+        (v > v0).then_some(())
+    })
+    .await;
+}
