@@ -1,20 +1,30 @@
-# The two commands a newcomer needs: `make run` (a working local network) and `make test` (every test).
-.PHONY: run test deps build lint bench
+# The two commands a newcomer needs: `make run` (a working local network with its web UI) and
+# `make test` (every test). `make deps` installs what a fresh machine lacks.
+.PHONY: run test deps ui build lint bench test-rust test-ui
 
 CARGO ?= cargo
 
 deps:
 	@tools/ensure-deps.sh
 
-build: deps
+# The UI is embedded into the binary at compile time, so it is built first.
+ui: deps
+	cd frontend && npm run build
+
+build: ui
 	$(CARGO) build --release -p mdnode
 
 run: build
 	target/release/mdnode devnet --nodes 4
 
-test: deps
-	$(CARGO) test --workspace --all-targets
+test: deps test-rust test-ui
 	python3 tests/vectors/verify_vectors.py tests/vectors/v1.json
+
+test-rust:
+	$(CARGO) test --workspace --all-targets --no-fail-fast
+
+test-ui:
+	cd frontend && npm test && npm run lint && npm run format:check
 
 lint:
 	$(CARGO) fmt --all --check

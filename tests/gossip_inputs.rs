@@ -27,8 +27,14 @@ struct Rogue {
 async fn rogue(net: &Net, big_limits: bool) -> Rogue {
     let node0 = &net.layout.nodes[0];
     let mut config = NetworkConfig::new("mdn-test", vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()]);
-    config.bootnodes =
-        vec![format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", node0.p2p_port, node0.peer_id).parse().unwrap()];
+    config.bootnodes = vec![
+        format!(
+            "/ip4/127.0.0.1/tcp/{}/p2p/{}",
+            node0.p2p_port, node0.peer_id
+        )
+        .parse()
+        .unwrap(),
+    ];
     if big_limits {
         config.topic_limits.observations = 3 * 1024 * 1024;
     }
@@ -39,12 +45,21 @@ async fn rogue(net: &Net, big_limits: bool) -> Rogue {
     let reporter = client.clone();
     tokio::spawn(async move {
         while let Some(event) = events.recv().await {
-            if let NetworkEvent::Message { kind, data, message_id, propagation_source, .. } = event {
+            if let NetworkEvent::Message {
+                kind,
+                data,
+                message_id,
+                propagation_source,
+                ..
+            } = event
+            {
                 if kind == TopicKind::Votes {
                     let _ = tx.send((Instant::now(), data));
                 }
                 // The rogue forwards nothing.
-                let _ = reporter.report_validation(message_id, propagation_source, Verdict::Ignore).await;
+                let _ = reporter
+                    .report_validation(message_id, propagation_source, Verdict::Ignore)
+                    .await;
             }
         }
     });
@@ -88,7 +103,10 @@ fn chrono_now_ms() -> i64 {
 }
 
 async fn rejected(net: &Net) -> u64 {
-    net.status(0).await.and_then(|s| s["counters"]["gossip_rejected"].as_u64()).unwrap_or(0)
+    net.status(0)
+        .await
+        .and_then(|s| s["counters"]["gossip_rejected"].as_u64())
+        .unwrap_or(0)
 }
 
 async fn wait_rejected(net: &Net, at_least: u64, what: &str) -> u64 {
@@ -101,18 +119,34 @@ async fn wait_rejected(net: &Net, at_least: u64, what: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
-    let net = Net::start(NetOptions { postgres: false, ..NetOptions::default() }).await;
+    let net = Net::start(NetOptions {
+        postgres: false,
+        ..NetOptions::default()
+    })
+    .await;
     let mut evil = rogue(&net, true).await;
     let rogue_id = evil.client.local_peer_id().to_string();
-    net.wait_for("rogue connected to node 0", Duration::from_secs(30), || async {
-        let peers = evil.client.connected_peers().await.ok()?;
-        peers.iter().any(|p| p.to_string() == net.layout.nodes[0].peer_id).then_some(())
-    })
+    net.wait_for(
+        "rogue connected to node 0",
+        Duration::from_secs(30),
+        || async {
+            let peers = evil.client.connected_peers().await.ok()?;
+            peers
+                .iter()
+                .any(|p| p.to_string() == net.layout.nodes[0].peer_id)
+                .then_some(())
+        },
+    )
     .await;
     let base = rejected(&net).await;
 
     // Malformed bytes.
-    publish(&evil.client, TopicKind::Observations, b"definitely not a batch".to_vec()).await;
+    publish(
+        &evil.client,
+        TopicKind::Observations,
+        b"definitely not a batch".to_vec(),
+    )
+    .await;
     let r1 = wait_rejected(&net, base + 1, "malformed message rejected").await;
 
     // A validator's name on a batch it did not sign.
@@ -125,7 +159,12 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
         quotes: vec![quote(victim)],
         signature: Signature([7; 64]),
     };
-    publish(&evil.client, TopicKind::Observations, forged.encode_to_vec()).await;
+    publish(
+        &evil.client,
+        TopicKind::Observations,
+        forged.encode_to_vec(),
+    )
+    .await;
     let r2 = wait_rejected(&net, r1 + 1, "bad signature rejected").await;
 
     // Properly signed, but by a key outside the validator set.
@@ -145,32 +184,54 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
     let twin = rogue(&net, false).await;
     publish(&twin.client, TopicKind::Observations, signed_bytes).await;
 
-    // Replay: a genuine vote batch re-sent after gossip's duplicate window (20 s).
+    // Replay: a genuine vote batch re-sent after gossip's duplicate window (20 s). The first
+    // rogue is graylisted by now (three invalid messages), so the second, clean one sends it.
     let (seen_at, old_votes) = evil.seen_votes.recv().await.expect("a vote batch");
     let replay_at = seen_at + Duration::from_secs(22);
     tokio::time::sleep(replay_at.saturating_duration_since(Instant::now())).await;
-    publish(&evil.client, TopicKind::Votes, old_votes).await;
+    publish(&twin.client, TopicKind::Votes, old_votes).await;
     let r4 = wait_rejected(&net, r3 + 1, "replayed vote batch rejected").await;
-    assert_eq!(r4, r3 + 1, "the duplicate was dropped by gossip, not counted as a second reject");
+    assert_eq!(
+        r4,
+        r3 + 1,
+        "the duplicate was dropped by gossip, not counted as a second reject"
+    );
 
     // Oversized (just over the 1 MiB observations limit): dropped before the application, and
     // counted against the sender by the network layer.
-    publish(&evil.client, TopicKind::Observations, vec![0u8; 1024 * 1024 + 512]).await;
+    publish(
+        &evil.client,
+        TopicKind::Observations,
+        vec![0u8; 1024 * 1024 + 512],
+    )
+    .await;
 
     // The node holds it against the rogue, and keeps validating.
     let score = net
-        .wait_for("rogue's gossip score negative on node 0", Duration::from_secs(20), || async {
-            let peers = net.get(0, "/api/v1/peers").await?;
-            let row = peers["items"].as_array()?.iter().find(|p| p["peer_id"] == rogue_id.as_str())?.clone();
-            let score = row["gossip_score"].as_f64()?;
-            (score < 0.0).then_some(score)
-        })
+        .wait_for(
+            "rogue's gossip score negative on node 0",
+            Duration::from_secs(20),
+            || async {
+                let peers = net.get(0, "/api/v1/peers").await?;
+                let row = peers["items"]
+                    .as_array()?
+                    .iter()
+                    .find(|p| p["peer_id"] == rogue_id.as_str())?
+                    .clone();
+                let score = row["gossip_score"].as_f64()?;
+                (score < 0.0).then_some(score)
+            },
+        )
         .await;
     assert!(score < 0.0);
     let (v0, _, _) = net.counts(0).await.expect("node 0 answers");
-    net.wait_for("node 0 still validating", Duration::from_secs(30), || async {
-        let (v, _, _) = net.counts(0).await?;
-        (v > v0).then_some(())
-    })
+    net.wait_for(
+        "node 0 still validating",
+        Duration::from_secs(30),
+        || async {
+            let (v, _, _) = net.counts(0).await?;
+            (v > v0).then_some(())
+        },
+    )
     .await;
 }

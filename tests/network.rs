@@ -12,12 +12,21 @@ use mdn_protocol::{Outcome, QuoteId, ValidatorSet};
 const NETWORK: &str = "mdn-test";
 
 fn validator_set(net: &Net) -> ValidatorSet {
-    ValidatorSet::new(net.layout.nodes.iter().map(|n| n.public_key), Default::default())
-        .expect("validator set")
+    ValidatorSet::new(
+        net.layout.nodes.iter().map(|n| n.public_key),
+        Default::default(),
+    )
+    .expect("validator set")
 }
 
 async fn validated_ids(net: &Net, i: usize) -> BTreeSet<QuoteId> {
-    net.store(i).await.validated_ids().await.expect("validated ids").into_iter().collect()
+    net.store(i)
+        .await
+        .validated_ids()
+        .await
+        .expect("validated ids")
+        .into_iter()
+        .collect()
 }
 
 /// Waits until the given nodes hold the same non-empty set of validated ids, and returns it.
@@ -34,10 +43,14 @@ async fn converged(net: &Net, nodes: &[usize], timeout: Duration) -> BTreeSet<Qu
 }
 
 async fn wait_validated(net: &Net, i: usize, at_least: u64, timeout: Duration) {
-    net.wait_for(&format!("node {i} has {at_least} validated quotes"), timeout, || async {
-        let (validated, _, _) = net.counts(i).await?;
-        (validated >= at_least).then_some(())
-    })
+    net.wait_for(
+        &format!("node {i} has {at_least} validated quotes"),
+        timeout,
+        || async {
+            let (validated, _, _) = net.counts(i).await?;
+            (validated >= at_least).then_some(())
+        },
+    )
     .await;
 }
 
@@ -57,8 +70,12 @@ async fn four_nodes_validate_the_same_quotes_with_verifiable_certificates() {
             let stored = store.decision(id).await.expect("read").expect("stored");
             let d = stored.decision;
             assert_eq!(d.outcome, Outcome::Validated);
-            let cert = d.certificate.as_ref().expect("validated decisions carry a certificate");
-            cert.verify(&d.quote, &set, NETWORK).expect("certificate verifies");
+            let cert = d
+                .certificate
+                .as_ref()
+                .expect("validated decisions carry a certificate");
+            cert.verify(&d.quote, &set, NETWORK)
+                .expect("certificate verifies");
         }
         let (_, rejected, _) = net.counts(i).await.expect("status");
         assert_eq!(rejected, 0, "honest quotes are never rejected (node {i})");
@@ -67,20 +84,28 @@ async fn four_nodes_validate_the_same_quotes_with_verifiable_certificates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_byzantine_node_gets_no_manipulated_quote_validated_and_its_equivocations_are_evidence() {
-    let net = Net::start(NetOptions { byzantine: 1, ..NetOptions::default() }).await;
+    let net = Net::start(NetOptions {
+        byzantine: 1,
+        ..NetOptions::default()
+    })
+    .await;
     let liar = net.layout.nodes[3].public_key;
     for i in 0..3 {
         wait_validated(&net, i, 30, Duration::from_secs(90)).await;
     }
     for i in 0..3 {
         let store = net.store(i).await;
-        net.wait_for(&format!("node {i} stores the liar's equivocation"), Duration::from_secs(60), || {
-            let store = store.clone();
-            async move {
-                let evidence = store.evidence(Some(liar)).await.ok()?;
-                (!evidence.is_empty()).then_some(())
-            }
-        })
+        net.wait_for(
+            &format!("node {i} stores the liar's equivocation"),
+            Duration::from_secs(60),
+            || {
+                let store = store.clone();
+                async move {
+                    let evidence = store.evidence(Some(liar)).await.ok()?;
+                    (!evidence.is_empty()).then_some(())
+                }
+            },
+        )
         .await;
     }
     for i in 0..3 {
@@ -88,8 +113,16 @@ async fn a_byzantine_node_gets_no_manipulated_quote_validated_and_its_equivocati
         let ids = store.validated_ids().await.expect("ids");
         assert!(!ids.is_empty());
         for id in ids {
-            let d = store.decision(&id).await.expect("read").expect("stored").decision;
-            assert_ne!(d.quote.proposer, liar, "node {i} validated a manipulated quote {id}");
+            let d = store
+                .decision(&id)
+                .await
+                .expect("read")
+                .expect("stored")
+                .decision;
+            assert_ne!(
+                d.quote.proposer, liar,
+                "node {i} validated a manipulated quote {id}"
+            );
         }
     }
 }
@@ -121,10 +154,14 @@ async fn without_quorum_quotes_expire_never_reject_and_validation_resumes() {
     let expired_after = |n: u64| {
         let net = &net;
         async move {
-            net.wait_for("quotes expiring without quorum", Duration::from_secs(60), || async {
-                let (v, r, e) = net.counts(0).await?;
-                (e >= n).then_some((v, r, e))
-            })
+            net.wait_for(
+                "quotes expiring without quorum",
+                Duration::from_secs(60),
+                || async {
+                    let (v, r, e) = net.counts(0).await?;
+                    (e >= n).then_some((v, r, e))
+                },
+            )
             .await
         }
     };

@@ -71,8 +71,11 @@ impl Net {
     pub async fn start(opts: NetOptions) -> Net {
         let guard = ONE_NETWORK_AT_A_TIME.lock().await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let faults: Vec<FaultSpec> =
-            opts.faults.iter().map(|f| f.parse().expect("valid fault spec")).collect();
+        let faults: Vec<FaultSpec> = opts
+            .faults
+            .iter()
+            .map(|f| f.parse().expect("valid fault spec"))
+            .collect();
         let simex = Simex::start(SimexConfig {
             symbols: opts.symbols,
             seed: 7,
@@ -99,12 +102,18 @@ impl Net {
             byzantine: opts.byzantine,
             simex_url: simex.base_url(),
             schedule: opts.schedule.clone(),
-            scripts_dir: opts.scripts_dir.clone().unwrap_or_else(|| repo_root().join("scripts")),
+            scripts_dir: opts
+                .scripts_dir
+                .clone()
+                .unwrap_or_else(|| repo_root().join("scripts")),
             network_id: "mdn-test".into(),
         })
         .await
         .expect("devnet layout");
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("client");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect("client");
         let mut net = Net {
             _guard: guard,
             dir,
@@ -192,7 +201,11 @@ impl Net {
     /// Opens node `i`'s store directly (PostgreSQL or its SQLite file).
     pub async fn store(&self, i: usize) -> Arc<dyn Store> {
         match &self.layout.nodes[i].database_url {
-            Some(url) => Arc::new(mdn_store_postgres::PgStore::connect(url).await.expect("pg store")),
+            Some(url) => Arc::new(
+                mdn_store_postgres::PgStore::connect(url)
+                    .await
+                    .expect("pg store"),
+            ),
             None => Arc::new(
                 mdn_store_sqlite::SqliteStore::open(self.layout.nodes[i].dir.join("mdnode.sqlite"))
                     .await
@@ -203,13 +216,19 @@ impl Net {
 
     /// Waits until every running node is connected to every other running node.
     pub async fn wait_connected(&self, timeout: Duration) {
-        let running: Vec<usize> = (0..self.procs.len()).filter(|i| self.procs[*i].is_some()).collect();
+        let running: Vec<usize> = (0..self.procs.len())
+            .filter(|i| self.procs[*i].is_some())
+            .collect();
         let want = running.len() - 1;
         for &i in &running {
-            self.wait_for(&format!("node {i} connected to {want} peers"), timeout, || async move {
-                let s = self.status(i).await?;
-                (s["connected_peers"].as_array()?.len() >= want).then_some(())
-            })
+            self.wait_for(
+                &format!("node {i} connected to {want} peers"),
+                timeout,
+                || async move {
+                    let s = self.status(i).await?;
+                    (s["connected_peers"].as_array()?.len() >= want).then_some(())
+                },
+            )
             .await;
         }
     }
@@ -237,7 +256,11 @@ impl Net {
     pub async fn counts(&self, i: usize) -> Option<(u64, u64, u64)> {
         let s = self.status(i).await?;
         let d = &s["decisions"];
-        Some((d["validated"].as_u64()?, d["rejected"].as_u64()?, d["expired"].as_u64()?))
+        Some((
+            d["validated"].as_u64()?,
+            d["rejected"].as_u64()?,
+            d["expired"].as_u64()?,
+        ))
     }
 
     /// Prints the end of every node log (called on failures).

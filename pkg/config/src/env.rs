@@ -14,7 +14,7 @@ pub const ENV_PREFIX: &str = "MDNODE_";
 
 /// `MDNODE_*` variables that are not configuration overrides and are ignored here (read by the
 /// command line instead).
-pub const NON_CONFIG_ENV_VARS: &[&str] = &["MDNODE_LOG"];
+pub const NON_CONFIG_ENV_VARS: &[&str] = &["MDNODE_LOG", "MDNODE_CONFIG"];
 
 /// A config field that can be set from an environment variable's text.
 trait EnvValue: Sized {

@@ -103,9 +103,11 @@ impl DevnetLayout {
                 Databases::Server(url) => {
                     Some(ensure_database(url, &format!("mdn_devnet_{index}")).await?)
                 }
-                Databases::PerNode(urls) => {
-                    Some(urls.get(index).cloned().context("fewer database URLs than nodes")?)
-                }
+                Databases::PerNode(urls) => Some(
+                    urls.get(index)
+                        .cloned()
+                        .context("fewer database URLs than nodes")?,
+                ),
             };
             nodes.push(NodePlan {
                 index,

@@ -49,24 +49,55 @@ impl Counters {
     }
 }
 
-/// One event of the live stream.
+/// One event of the live stream (`docs/api.md`), serialised with its `type` field.
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "type")]
+#[serde(untagged)]
 pub enum NodeEvent {
-    /// A quote was decided.
-    #[serde(rename = "quote.decided")]
-    Decided {
+    /// A quote was decided and committed: `quote.validated`, `quote.rejected` or `quote.expired`.
+    Quote {
+        /// Event type.
+        #[serde(rename = "type")]
+        kind: &'static str,
         /// Quote id.
         id: QuoteId,
         /// Symbol.
         symbol: Symbol,
         /// Source name.
         source: String,
-        /// How it ended.
-        outcome: Outcome,
-        /// Milliseconds from first sight of the quote to the decision.
+        /// Price (decimal string).
+        price: String,
+        /// When observed (RFC 3339).
+        observed_at: String,
+        /// Milliseconds from proposal to commit.
         latency_ms: i64,
     },
+    /// A peer connected (`peer.connected`) or disconnected (`peer.disconnected`).
+    Peer {
+        /// Event type.
+        #[serde(rename = "type")]
+        kind: &'static str,
+        /// The peer.
+        peer_id: String,
+    },
+}
+
+impl NodeEvent {
+    /// The event type of a decision's outcome.
+    pub fn quote_kind(outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Validated => "quote.validated",
+            Outcome::Rejected => "quote.rejected",
+            Outcome::Expired => "quote.expired",
+        }
+    }
+
+    /// The symbol the event is about, if any (for stream filters).
+    pub fn symbol(&self) -> Option<&Symbol> {
+        match self {
+            Self::Quote { symbol, .. } => Some(symbol),
+            Self::Peer { .. } => None,
+        }
+    }
 }
 
 /// Counters plus the event broadcast.

@@ -17,7 +17,7 @@ use mdn_network::{
 use mdn_protocol::{Decode, ObservationBatch, ValidatorSet, VoteBatch};
 use tokio::sync::mpsc;
 
-use crate::events::{Counters, Telemetry};
+use crate::events::{Counters, NodeEvent, Telemetry};
 use crate::messages::{VerifiedObservations, VerifiedVotes};
 use crate::sync::{SyncTrigger, serve_decisions};
 
@@ -129,6 +129,16 @@ impl GossipBridge {
                 }
                 NetworkEvent::PeerConnected(peer) => {
                     let _ = self.sync.try_send(SyncTrigger::PeerConnected(peer));
+                    self.telemetry.emit(NodeEvent::Peer {
+                        kind: "peer.connected",
+                        peer_id: peer.to_string(),
+                    });
+                }
+                NetworkEvent::PeerDisconnected(peer) => {
+                    self.telemetry.emit(NodeEvent::Peer {
+                        kind: "peer.disconnected",
+                        peer_id: peer.to_string(),
+                    });
                 }
                 _ => {}
             }

@@ -109,11 +109,13 @@ impl StoreWriter {
             Counters::add(counter, 1);
             c.decision_latency.record(now - item.proposed_at_ms);
             let id: QuoteId = d.quote.id();
-            self.telemetry.emit(NodeEvent::Decided {
+            self.telemetry.emit(NodeEvent::Quote {
+                kind: NodeEvent::quote_kind(d.outcome),
                 id,
                 symbol: d.quote.symbol.clone(),
                 source: d.quote.source.clone(),
-                outcome: d.outcome,
+                price: d.quote.price.to_string(),
+                observed_at: crate::api::rfc3339(d.quote.observed_at_ms),
                 latency_ms: now - item.proposed_at_ms,
             });
         }

@@ -209,7 +209,10 @@ impl Voter {
     }
 
     fn replay_old(&mut self) {
-        let old_enough = self.sent.front().is_some_and(|(at, _)| now_ms() - at > REPLAY_AGE_MS);
+        let old_enough = self
+            .sent
+            .front()
+            .is_some_and(|(at, _)| now_ms() - at > REPLAY_AGE_MS);
         if let Some((_, old)) = old_enough.then(|| self.sent.pop_front()).flatten() {
             let network = self.network.clone();
             actix::spawn(async move {

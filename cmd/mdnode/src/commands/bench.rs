@@ -54,20 +54,28 @@ pub(crate) struct Args {
 
 /// Runs `mdnode bench`.
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run_async(args))
 }
 
 async fn run_async(args: Args) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let temp = tempfile::tempdir()?;
-    let dir = args.data_dir.clone().unwrap_or_else(|| temp.path().to_owned());
+    let dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| temp.path().to_owned());
     let layout = DevnetLayout::prepare(&DevnetOptions {
         dir,
         nodes: args.nodes,
         http_port: args.http_port,
         p2p_port: args.p2p_port,
-        databases: args.database_url.clone().map_or(Databases::Sqlite, Databases::Server),
+        databases: args
+            .database_url
+            .clone()
+            .map_or(Databases::Sqlite, Databases::Server),
         byzantine: 0,
         simex_url: format!("http://127.0.0.1:{}", args.simex_port),
         schedule: args.schedule.clone(),
@@ -87,21 +95,37 @@ async fn measure(
     layout: &DevnetLayout,
     children: &mut Vec<Child>,
 ) -> anyhow::Result<()> {
-    let simex_args: Vec<String> = ["simex", "--port", &args.simex_port.to_string(), "--symbols", &args.symbols.to_string()]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let simex_args: Vec<String> = [
+        "simex",
+        "--port",
+        &args.simex_port.to_string(),
+        "--symbols",
+        &args.symbols.to_string(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let mut simex = spawn_logged(exe, &simex_args, &layout.dir.join("simex.log"), true)?;
     wait_for_line(&mut simex, "simex listening on", Duration::from_secs(20)).await?;
     children.push(simex);
     for node in &layout.nodes {
-        let cmd = ["run".to_owned(), "--config".into(), node.config.display().to_string()];
+        let cmd = [
+            "run".to_owned(),
+            "--config".into(),
+            node.config.display().to_string(),
+        ];
         children.push(spawn_logged(exe, &cmd, &node.dir.join("node.log"), false)?);
     }
     wait_connected(&layout.nodes, Duration::from_secs(60)).await?;
-    eprintln!("bench: {} nodes connected; warming up {} s", layout.nodes.len(), args.warmup_secs);
+    eprintln!(
+        "bench: {} nodes connected; warming up {} s",
+        layout.nodes.len(),
+        args.warmup_secs
+    );
     tokio::time::sleep(Duration::from_secs(args.warmup_secs)).await;
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build()?;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()?;
     let before = snapshot(&client, layout).await?;
     let started = std::time::Instant::now();
     eprintln!("bench: measuring {} s", args.duration_secs);
@@ -119,15 +143,35 @@ async fn measure(
             *m += x - y;
         }
     }
-    let rss: Vec<u64> = children[1..].iter().map(|c| rss_kib(c.process.id())).collect();
+    let rss: Vec<u64> = children[1..]
+        .iter()
+        .map(|c| rss_kib(c.process.id()))
+        .collect();
     let mean = rates.iter().sum::<f64>() / rates.len() as f64;
     let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
     let pct = |q| quantile(&merged, q).map_or("n/a".to_owned(), |v| format!("≤{v} ms"));
-    println!("nodes {}  symbols {}  schedule {:?}  window {:.1} s", layout.nodes.len(), args.symbols, args.schedule, secs);
+    println!(
+        "nodes {}  symbols {}  schedule {:?}  window {:.1} s",
+        layout.nodes.len(),
+        args.symbols,
+        args.schedule,
+        secs
+    );
     println!("validated quotes/s per node: mean {mean:.0}, min {min:.0}");
     println!("expired in window (all nodes): {expired}");
-    println!("latency proposal→commit: p50 {}  p90 {}  p99 {}", pct(0.5), pct(0.9), pct(0.99));
-    println!("node RSS (MiB): {}", rss.iter().map(|k| format!("{:.0}", *k as f64 / 1024.0)).collect::<Vec<_>>().join(" "));
+    println!(
+        "latency proposal→commit: p50 {}  p90 {}  p99 {}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99)
+    );
+    println!(
+        "node RSS (MiB): {}",
+        rss.iter()
+            .map(|k| format!("{:.0}", *k as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     Ok(())
 }
 
@@ -137,7 +181,10 @@ struct Snapshot {
     latency: Vec<u64>,
 }
 
-async fn snapshot(client: &reqwest::Client, layout: &DevnetLayout) -> anyhow::Result<Vec<Snapshot>> {
+async fn snapshot(
+    client: &reqwest::Client,
+    layout: &DevnetLayout,
+) -> anyhow::Result<Vec<Snapshot>> {
     let mut out = Vec::new();
     for node in &layout.nodes {
         let url = format!("http://127.0.0.1:{}/api/v1/status", node.http_port);
@@ -146,9 +193,9 @@ async fn snapshot(client: &reqwest::Client, layout: &DevnetLayout) -> anyhow::Re
         out.push(Snapshot {
             validated: c["validated"].as_u64().context("counters.validated")?,
             expired: c["expired"].as_u64().context("counters.expired")?,
-            latency: c["latency_counts"]
+            latency: v["latency"]["counts"]
                 .as_array()
-                .context("counters.latency_counts")?
+                .context("latency.counts")?
                 .iter()
                 .map(|x| x.as_u64().unwrap_or(0))
                 .collect(),

@@ -48,10 +48,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let (num, den) = config.quorum();
     let set = ValidatorSet::new(
         config.validator_keys(),
-        Quorum { numerator: u32::try_from(num)?, denominator: u32::try_from(den)? },
+        Quorum {
+            numerator: u32::try_from(num)?,
+            denominator: u32::try_from(den)?,
+        },
     )?;
     let network_id = config.node.network_id.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let store = mdn_node::app::open_store(&config).await?;
         let ids = match (&args.id, args.all) {
@@ -61,18 +66,25 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         };
         let mut failed = 0;
         for id in &ids {
-            let stored = store.decision(id).await?.with_context(|| format!("no decision {id}"))?;
+            let stored = store
+                .decision(id)
+                .await?
+                .with_context(|| format!("no decision {id}"))?;
             let d = stored.decision;
             let result = match (&d.outcome, &d.certificate) {
-                (Outcome::Validated, Some(cert)) => {
-                    cert.verify(&d.quote, &set, &network_id).map_err(|e| e.to_string())
-                }
+                (Outcome::Validated, Some(cert)) => cert
+                    .verify(&d.quote, &set, &network_id)
+                    .map_err(|e| e.to_string()),
                 (outcome, _) => Err(format!("outcome {outcome:?} has no certificate to check")),
             };
             report(id, &result);
             failed += usize::from(result.is_err());
         }
-        println!("{} checked, {} valid, {failed} invalid", ids.len(), ids.len() - failed);
+        println!(
+            "{} checked, {} valid, {failed} invalid",
+            ids.len(),
+            ids.len() - failed
+        );
         if failed > 0 {
             bail!("{failed} certificate(s) failed verification");
         }
@@ -81,24 +93,37 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn verify_file(file: &PathBuf, args: &Args) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let json: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{}: not JSON", file.display()))?;
-    let bytes = hex::decode(json["quote_bytes"].as_str().context("missing \"quote_bytes\"")?)
-        .context("\"quote_bytes\": not hex")?;
-    let quote = Quote::decode_from_slice(&bytes).context("\"quote_bytes\": not a quote encoding")?;
+    let bytes = hex::decode(
+        json["quote_bytes"]
+            .as_str()
+            .context("missing \"quote_bytes\"")?,
+    )
+    .context("\"quote_bytes\": not hex")?;
+    let quote =
+        Quote::decode_from_slice(&bytes).context("\"quote_bytes\": not a quote encoding")?;
     let cert: Certificate = serde_json::from_value(json["certificate"].clone())
         .context("\"certificate\": missing or malformed")?;
-    let network_id = args.network_id.as_deref().context("--network-id is required with --file")?;
+    let network_id = args
+        .network_id
+        .as_deref()
+        .context("--network-id is required with --file")?;
     let keys = args
         .validators
         .iter()
-        .map(|k| PublicKey::from_hex(k).with_context(|| format!("--validator {k}: not 64 hex digits")))
+        .map(|k| {
+            PublicKey::from_hex(k).with_context(|| format!("--validator {k}: not 64 hex digits"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let quorum = parse_quorum(&args.quorum)?;
     let set = ValidatorSet::new(keys, quorum)?;
     let id = quote.id();
-    let result = cert.verify(&quote, &set, network_id).map_err(|e| e.to_string());
+    let result = cert
+        .verify(&quote, &set, network_id)
+        .map_err(|e| e.to_string());
     report(&id, &result);
     result.map_err(|e| anyhow::anyhow!("certificate of {id} is invalid: {e}"))
 }
@@ -111,8 +136,13 @@ fn report(id: &Hash32, result: &Result<(), String>) {
 }
 
 fn parse_quorum(text: &str) -> anyhow::Result<Quorum> {
-    let (n, d) = text.split_once('/').context("--quorum: expected N/D, e.g. 2/3")?;
-    let quorum = Quorum { numerator: n.trim().parse()?, denominator: d.trim().parse()? };
+    let (n, d) = text
+        .split_once('/')
+        .context("--quorum: expected N/D, e.g. 2/3")?;
+    let quorum = Quorum {
+        numerator: n.trim().parse()?,
+        denominator: d.trim().parse()?,
+    };
     quorum.validate()?;
     Ok(quorum)
 }

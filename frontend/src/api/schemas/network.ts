@@ -12,6 +12,8 @@ export const status = z.object({
   quorum_threshold: count,
   decisions: z.object({ validated: count, rejected: count, expired: count }),
   counters: z.record(z.string(), count),
+  // Proposal → commit latency histogram of this node since start (bucket upper bounds in ms).
+  latency: z.object({ buckets_ms: z.array(count), counts: z.array(count) }).optional(),
   uptime_secs: count,
 })
 export type Status = z.infer<typeof status>
@@ -22,9 +24,11 @@ export const peer = z.object({
   validator: z.boolean(),
   connected: z.boolean(),
   last_seen: time.nullable(),
-  reputation: z.number(),
-  network_reputation: z.number(),
+  // Added by the reputation work; absent on nodes without it.
+  reputation: z.number().optional(),
+  network_reputation: z.number().optional(),
   evidence_count: count,
+  gossip_score: z.number().nullable().optional(),
 })
 export type Peer = z.infer<typeof peer>
 export const peerPage = page(peer)

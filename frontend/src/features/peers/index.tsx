@@ -54,7 +54,8 @@ export default function PeersPage() {
                 {[...d.items]
                   .sort(
                     (a, b) =>
-                      Number(b.connected) - Number(a.connected) || b.reputation - a.reputation,
+                      Number(b.connected) - Number(a.connected) ||
+                      (b.reputation ?? 0) - (a.reputation ?? 0),
                   )
                   .map((p) => (
                     <TableRow key={p.key}>

@@ -70,8 +70,8 @@ pub struct Scripts {
     /// Authors (ed25519 public keys, 64 hex) whose published scripts are trusted without an
     /// operator's approval (default none).
     pub trusted_authors: Vec<String>,
-    /// Newly installed scripts run in shadow mode first: their quotes are scored but not
-    /// proposed (default true).
+    /// Newly installed scripts run in shadow mode first: their quotes are voted on and scored but
+    /// never enter the consensus price until promoted (default true).
     pub shadow_new: bool,
 }
 
@@ -109,7 +109,8 @@ pub struct Source {
     /// Run this source (default true).
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Run it but do not propose its quotes, only score them (default false).
+    /// Shadow mode: its quotes are proposed, voted on and scored, but never enter the consensus
+    /// price until an operator promotes the source (default false).
     #[serde(default)]
     pub shadow: bool,
 }

@@ -90,6 +90,9 @@ pub struct StatusJson {
     pub decisions: CountsJson,
     /// Counters since start.
     pub counters: serde_json::Value,
+    /// Proposal → commit latency histogram since start: `buckets_ms` (upper bounds) and `counts`
+    /// (one more than bounds: the last counts everything larger).
+    pub latency: serde_json::Value,
     /// Seconds since start.
     pub uptime_secs: i64,
 }

@@ -16,15 +16,18 @@ use crate::events::Counters;
 use crate::messages::GetScheduleState;
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health)).route("/ready", web::get().to(ready)).service(
-        web::scope("/api/v1")
-            .route("/status", web::get().to(status))
-            .route("/peers", web::get().to(super::peers::peers))
-            .route("/symbols", web::get().to(super::peers::symbols))
-            .route("/quotes", web::get().to(quotes))
-            .route("/quotes/{id}", web::get().to(quote))
-            .route("/sources", web::get().to(sources)),
-    );
+    cfg.route("/health", web::get().to(health))
+        .route("/ready", web::get().to(ready))
+        .service(
+            web::scope("/api/v1")
+                .route("/status", web::get().to(status))
+                .route("/peers", web::get().to(super::peers::peers))
+                .route("/symbols", web::get().to(super::peers::symbols))
+                .route("/quotes", web::get().to(quotes))
+                .route("/quotes/{id}", web::get().to(quote))
+                .route("/sources", web::get().to(sources))
+                .route("/stream", web::get().to(super::stream::stream)),
+        );
 }
 
 async fn health() -> HttpResponse {
@@ -37,7 +40,12 @@ async fn ready(state: web::Data<ApiState>) -> HttpResponse {
         return HttpResponse::ServiceUnavailable()
             .json(json!({"error": {"code": "store_unavailable", "message": err.to_string()}}));
     }
-    let connected = state.network.connected_peers().await.unwrap_or_default().len();
+    let connected = state
+        .network
+        .connected_peers()
+        .await
+        .unwrap_or_default()
+        .len();
     let alone = state.validators.len() == 1 && state.validators.contains(&state.public_key);
     if connected == 0 && !alone {
         return HttpResponse::ServiceUnavailable()
@@ -77,8 +85,10 @@ async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
         "gossip_ignored": Counters::get(&c.gossip_ignored),
         "synced": Counters::get(&c.synced),
         "run_failures": Counters::get(&c.run_failures),
-        "latency_buckets_ms": crate::latency::BOUNDS_MS,
-        "latency_counts": c.decision_latency.snapshot(),
+    });
+    let latency = json!({
+        "buckets_ms": crate::latency::BOUNDS_MS,
+        "counts": c.decision_latency.snapshot(),
     });
     Ok(HttpResponse::Ok().json(StatusJson {
         network_id: state.network_id.clone(),
@@ -94,6 +104,7 @@ async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
             expired: counts.expired,
         },
         counters,
+        latency,
         uptime_secs: (now_ms() - state.started_at_ms) / 1000,
     }))
 }

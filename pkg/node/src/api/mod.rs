@@ -6,6 +6,8 @@ mod dto;
 mod error;
 mod handlers;
 mod peers;
+mod stream;
+mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -56,6 +58,7 @@ pub fn serve(
             .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .app_data(web::PathConfig::default().error_handler(error::path_error))
             .configure(handlers::routes)
+            .default_service(web::to(ui::ui))
     })
     .workers(1)
     .disable_signals()
