@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{Net, NetOptions, repo_root};
+use common::{Net, NetOptions, TOKEN, repo_root};
 use mdn_store::SourceEventKind;
 
 const LOOPING: &str = r#"//! name: looping
@@ -104,4 +104,51 @@ async fn sources_run_on_schedule_and_failures_are_recorded_while_the_node_goes_o
         ["binance", "kraken", "looping"],
         "the broken script is not scheduled"
     );
+    pause_and_resume(&net).await;
+}
+
+/// Runs of a source so far, from `/api/v1/sources`.
+async fn runs(net: &Net, source: &str) -> Option<u64> {
+    let sources = net.get(0, "/api/v1/sources").await?;
+    sources["items"]
+        .as_array()?
+        .iter()
+        .find(|s| s["name"] == source)?["runs"]
+        .as_u64()
+}
+
+/// The operator pauses and resumes a source over the API; changes need the bearer token.
+async fn pause_and_resume(net: &Net) {
+    let path = "/api/v1/sources/binance/pause";
+    assert_eq!(net.post(0, path, None).await, 401, "no token");
+    assert_eq!(net.post(0, path, Some("wrong")).await, 401, "wrong token");
+    assert_eq!(
+        net.post(0, "/api/v1/sources/nope/pause", Some(TOKEN)).await,
+        404
+    );
+    assert_eq!(net.post(0, path, Some(TOKEN)).await, 200);
+    let paused_at = runs(net, "binance").await.expect("binance runs");
+    // kraken keeps its schedule: let it tick three times; binance must not run meanwhile (at most
+    // the run that was already going when the pause came).
+    let kraken = runs(net, "kraken").await.expect("kraken runs");
+    net.wait_for(
+        "kraken ticks three times",
+        Duration::from_secs(30),
+        || async { (runs(net, "kraken").await? >= kraken + 3).then_some(()) },
+    )
+    .await;
+    let after = runs(net, "binance").await.expect("binance runs");
+    assert!(
+        after <= paused_at + 1,
+        "paused binance ran: {paused_at} -> {after}"
+    );
+    assert_eq!(
+        net.post(0, "/api/v1/sources/binance/resume", Some(TOKEN))
+            .await,
+        200
+    );
+    net.wait_for("binance runs again", Duration::from_secs(30), || async {
+        (runs(net, "binance").await? > after).then_some(())
+    })
+    .await;
 }

@@ -80,6 +80,56 @@ async fn four_nodes_validate_the_same_quotes_with_verifiable_certificates() {
         let (_, rejected, _) = net.counts(i).await.expect("status");
         assert_eq!(rejected, 0, "honest quotes are never rejected (node {i})");
     }
+    verify_offline(&net, ids.iter().next().expect("a validated quote")).await;
+}
+
+/// `mdnode verify` as a third party uses it: an exported quote checks out against the validator
+/// set, a tampered copy does not, and a node's whole store re-verifies from its config.
+async fn verify_offline(net: &Net, id: &QuoteId) {
+    let export = net
+        .get(0, &format!("/api/v1/quotes/{id}"))
+        .await
+        .expect("quote JSON");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("quote.json");
+    std::fs::write(&good, export.to_string()).expect("write export");
+    let mut tampered = export.clone();
+    let price = tampered["quote_bytes"].as_str().expect("hex").to_owned();
+    let flipped = if price.ends_with('0') { "1" } else { "0" };
+    tampered["quote_bytes"] = format!("{}{flipped}", &price[..price.len() - 1]).into();
+    let bad = dir.path().join("tampered.json");
+    std::fs::write(&bad, tampered.to_string()).expect("write tampered");
+    let verify = |file: &std::path::Path| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mdnode"));
+        cmd.args(["verify", "--network-id", NETWORK, "--file"])
+            .arg(file);
+        for node in &net.layout.nodes {
+            cmd.args(["--validator", &node.public_key.to_hex()]);
+        }
+        cmd.output().expect("run mdnode verify")
+    };
+    let ok = verify(&good);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("valid"));
+    let refused = verify(&bad);
+    assert!(
+        !refused.status.success(),
+        "a tampered quote must not verify"
+    );
+    let all = std::process::Command::new(env!("CARGO_BIN_EXE_mdnode"))
+        .args(["verify", "--all", "--config"])
+        .arg(&net.layout.nodes[1].config)
+        .output()
+        .expect("run mdnode verify --all");
+    let text = String::from_utf8_lossy(&all.stdout);
+    assert!(
+        all.status.success() && text.contains(" 0 invalid"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,24 @@ use serde_json::Value;
 const VENUES: [&str; 5] = ["binance", "coinbase", "kraken", "bitstamp", "okx"];
 const SYMBOLS: &str = "BTC/USD,ETH/USD,SOL/USD";
 
+/// Runs `mdnode scripts run --json` on a shipped venue script with extra arguments; the report.
+fn run_script(venue: &str, base_url: &str, extra: &[&str]) -> Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(env!("CARGO_BIN_EXE_mdnode"))
+        .args(["scripts", "run", "--json"])
+        .args(extra)
+        .args(["--param", &format!("base_url={base_url}")])
+        .arg(root.join("scripts").join(format!("{venue}.rhai")))
+        .output()
+        .expect("run mdnode");
+    assert!(
+        out.status.success(),
+        "{venue}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
 fn dec(v: &Value) -> Decimal {
     Decimal::from_str(
         v.as_str()
@@ -33,18 +51,7 @@ async fn every_venue_script_reads_the_simulated_exchange_correctly() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     for venue in VENUES {
         let script = root.join("scripts").join(format!("{venue}.rhai"));
-        let out = Command::new(env!("CARGO_BIN_EXE_mdnode"))
-            .args(["scripts", "run", "--json", "--symbols", SYMBOLS, "--param"])
-            .arg(format!("base_url={}", simex.base_url()))
-            .arg(&script)
-            .output()
-            .expect("run mdnode");
-        assert!(
-            out.status.success(),
-            "{venue}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        let report = run_script(venue, &simex.base_url(), &["--symbols", SYMBOLS]);
         let quotes = report["quotes"].as_array().expect("quotes");
         let mut symbols: Vec<&str> = quotes.iter().filter_map(|q| q["symbol"].as_str()).collect();
         symbols.sort();
@@ -93,20 +100,8 @@ async fn bulk_venue_scripts_map_every_pair_to_the_right_symbol() {
     .expect("simex");
     let mut market: Vec<String> = simex.symbols();
     market.sort();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     for venue in ["binance", "kraken", "bitstamp", "okx"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_mdnode"))
-            .args(["scripts", "run", "--json", "--param"])
-            .arg(format!("base_url={}", simex.base_url()))
-            .arg(root.join("scripts").join(format!("{venue}.rhai")))
-            .output()
-            .expect("run mdnode");
-        assert!(
-            out.status.success(),
-            "{venue}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        let report = run_script(venue, &simex.base_url(), &[]);
         let mut symbols: Vec<String> = report["quotes"]
             .as_array()
             .expect("quotes")

@@ -20,6 +20,9 @@ use serde_json::Value;
 use tokio::process::{Child, Command};
 use tokio::sync::{Mutex, MutexGuard};
 
+/// The API token every test node is configured with.
+pub const TOKEN: &str = "test-token-0123456789";
+
 static ONE_NETWORK_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 /// How to build a test network.
@@ -107,6 +110,7 @@ impl Net {
                 .clone()
                 .unwrap_or_else(|| repo_root().join("scripts")),
             network_id: "mdn-test".into(),
+            api_token: Some(TOKEN.into()),
         })
         .await
         .expect("devnet layout");
@@ -191,6 +195,16 @@ impl Net {
         let url = format!("http://127.0.0.1:{}{path}", self.layout.nodes[i].http_port);
         let resp = self.http.get(url).send().await.ok()?;
         resp.json().await.ok()
+    }
+
+    /// `POST` to a node's API path with an optional bearer token; the status code.
+    pub async fn post(&self, i: usize, path: &str, token: Option<&str>) -> u16 {
+        let url = format!("http://127.0.0.1:{}{path}", self.layout.nodes[i].http_port);
+        let mut req = self.http.post(url);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.map(|r| r.status().as_u16()).unwrap_or(0)
     }
 
     /// A node's `/api/v1/status`.

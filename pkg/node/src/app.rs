@@ -248,6 +248,7 @@ impl Node {
             validators,
             scheduler: scheduler.clone(),
             started_at_ms: now_ms(),
+            token: config.api.token.clone(),
         };
         let (server, api_addr) =
             api::serve(config.api.listen, state).context("starting the HTTP API")?;

@@ -31,6 +31,8 @@ pub struct DevnetOptions {
     pub scripts_dir: PathBuf,
     /// Network id.
     pub network_id: String,
+    /// Bearer token for operator changes on every node (`api.token`); `None` disables changes.
+    pub api_token: Option<String>,
 }
 
 /// Where devnet nodes keep their data.
@@ -186,6 +188,7 @@ impl DevnetLayout {
             })
             .collect::<anyhow::Result<_>>()?;
         c.api.listen = format!("127.0.0.1:{}", node.http_port).parse()?;
+        c.api.token = opts.api_token.clone();
         Ok(c)
     }
 }

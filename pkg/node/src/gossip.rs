@@ -146,28 +146,18 @@ impl GossipBridge {
     }
 
     async fn on_observations(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Acceptance {
-        let network_id = self.network_id.clone();
-        let validators = self.validators.clone();
-        let checked =
-            tokio::task::spawn_blocking(move || -> Result<ObservationBatch, GossipReject> {
-                let batch = ObservationBatch::decode_from_slice(&data)?;
-                check_signer(&network_id, &batch.network_id, &validators, &batch.proposer)?;
-                batch.verify()?;
-                Ok(batch)
-            })
-            .await;
-        let batch = match checked {
-            Ok(Ok(batch)) => batch,
-            Ok(Err(why)) => {
-                tracing::debug!(%why, "observation batch rejected");
-                return Acceptance::Reject;
-            }
-            Err(_) => return Acceptance::Ignore,
+        let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
+        let checked = verify_off_thread(move || {
+            let batch = ObservationBatch::decode_from_slice(&data)?;
+            check_signer(&network_id, &batch.network_id, &validators, &batch.proposer)?;
+            batch.verify()?;
+            Ok(batch)
+        })
+        .await;
+        let batch = match accept_fresh(checked, seqs, |b| (b.proposer, b.seq)) {
+            Ok(batch) => batch,
+            Err(verdict) => return verdict,
         };
-        if let Some(why) = replayed(seqs, &batch.proposer, batch.seq) {
-            tracing::debug!(%why, "observation batch rejected");
-            return Acceptance::Reject;
-        }
         // Waits for room in the voter's mailbox: backpressure on the network loop.
         let _ = self
             .outputs
@@ -180,9 +170,8 @@ impl GossipBridge {
     }
 
     async fn on_votes(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Acceptance {
-        let network_id = self.network_id.clone();
-        let validators = self.validators.clone();
-        let checked = tokio::task::spawn_blocking(move || -> Result<VoteBatch, GossipReject> {
+        let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
+        let checked = verify_off_thread(move || {
             let batch = VoteBatch::decode_from_slice(&data)?;
             check_signer(
                 &network_id,
@@ -194,18 +183,10 @@ impl GossipBridge {
             Ok(batch)
         })
         .await;
-        let batch = match checked {
-            Ok(Ok(batch)) => batch,
-            Ok(Err(why)) => {
-                tracing::debug!(%why, "vote batch rejected");
-                return Acceptance::Reject;
-            }
-            Err(_) => return Acceptance::Ignore,
+        let batch = match accept_fresh(checked, seqs, |b| (b.header.voter, b.header.seq)) {
+            Ok(batch) => batch,
+            Err(verdict) => return verdict,
         };
-        if let Some(why) = replayed(seqs, &batch.header.voter, batch.header.seq) {
-            tracing::debug!(%why, "vote batch rejected");
-            return Acceptance::Reject;
-        }
         Counters::add(
             &self.telemetry.counters.votes_received,
             batch.votes.len() as u64,
@@ -219,6 +200,35 @@ impl GossipBridge {
             .await;
         Acceptance::Accept
     }
+}
+
+/// Runs decoding and signature checks on the blocking pool; `None` if the task itself failed.
+async fn verify_off_thread<T: Send + 'static>(
+    check: impl FnOnce() -> Result<T, GossipReject> + Send + 'static,
+) -> Option<Result<T, GossipReject>> {
+    tokio::task::spawn_blocking(check).await.ok()
+}
+
+/// A checked message that is not a replay, or the verdict to report instead.
+fn accept_fresh<T>(
+    checked: Option<Result<T, GossipReject>>,
+    seqs: &mut ReplayGuard,
+    signer_and_seq: impl Fn(&T) -> (mdn_protocol::PublicKey, u64),
+) -> Result<T, Acceptance> {
+    let message = match checked {
+        Some(Ok(message)) => message,
+        Some(Err(why)) => {
+            tracing::debug!(%why, "gossip message rejected");
+            return Err(Acceptance::Reject);
+        }
+        None => return Err(Acceptance::Ignore),
+    };
+    let (signer, seq) = signer_and_seq(&message);
+    if let Some(why) = replayed(seqs, &signer, seq) {
+        tracing::debug!(%why, "gossip message rejected");
+        return Err(Acceptance::Reject);
+    }
+    Ok(message)
 }
 
 fn check_signer(

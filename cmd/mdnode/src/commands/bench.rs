@@ -81,6 +81,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         schedule: args.schedule.clone(),
         scripts_dir: args.scripts_dir.clone(),
         network_id: "mdn-bench".into(),
+        api_token: None,
     })
     .await?;
     let mut children: Vec<Child> = Vec::new();

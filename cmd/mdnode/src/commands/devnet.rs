@@ -75,6 +75,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 
 async fn run_async(args: Args) -> anyhow::Result<()> {
     let exe = std::env::current_exe().context("locating the mdnode binary")?;
+    // A fresh token per devnet for operator changes (pause/resume in the UI's settings).
+    let api_token = hex::encode(mdn_protocol::generate_signing_key()?.to_bytes())[..32].to_owned();
     let layout = DevnetLayout::prepare(&DevnetOptions {
         dir: args.data_dir.clone(),
         nodes: args.nodes,
@@ -89,6 +91,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         schedule: args.schedule.clone(),
         scripts_dir: args.scripts_dir.clone(),
         network_id: "mdn-devnet".to_owned(),
+        api_token: Some(api_token.clone()),
     })
     .await?;
     let mut children: Vec<Child> = Vec::new();
@@ -130,7 +133,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
             children.push(child);
         }
         wait_connected(&layout.nodes, Duration::from_secs(60)).await?;
-        print_summary(&args, &layout);
+        print_summary(&args, &layout, &api_token);
         if args.check_only {
             return Ok(());
         }
@@ -182,7 +185,7 @@ pub(crate) async fn wait_connected(nodes: &[NodePlan], timeout: Duration) -> any
     Ok(())
 }
 
-fn print_summary(args: &Args, layout: &DevnetLayout) {
+fn print_summary(args: &Args, layout: &DevnetLayout, api_token: &str) {
     println!(
         "devnet ready: {} nodes connected (network {})",
         layout.nodes.len(),
@@ -198,5 +201,6 @@ fn print_summary(args: &Args, layout: &DevnetLayout) {
         );
     }
     println!("  simex  http://127.0.0.1:{}/symbols", args.simex_port);
+    println!("  API token for changes (UI → Settings): {api_token}");
     println!("Press Ctrl-C to stop.");
 }

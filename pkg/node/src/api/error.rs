@@ -13,6 +13,15 @@ pub(crate) enum ApiError {
     /// Nothing at this id (404).
     #[error("{0}")]
     NotFound(String),
+    /// Missing or wrong bearer token (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Changes are disabled on this node (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// An internal part did not answer (503).
+    #[error("{0}")]
+    Unavailable(String),
     /// The store failed (503: try again).
     #[error("store unavailable: {0}")]
     Store(#[from] mdn_store::StoreError),
@@ -23,6 +32,9 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => "bad_request",
             Self::NotFound(_) => "not_found",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::Unavailable(_) => "unavailable",
             Self::Store(_) => "store_unavailable",
         }
     }
@@ -33,6 +45,9 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -26,6 +26,14 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/quotes", web::get().to(quotes))
                 .route("/quotes/{id}", web::get().to(quote))
                 .route("/sources", web::get().to(sources))
+                .route(
+                    "/sources/{name}/pause",
+                    web::post().to(super::changes::pause),
+                )
+                .route(
+                    "/sources/{name}/resume",
+                    web::post().to(super::changes::resume),
+                )
                 .route("/stream", web::get().to(super::stream::stream)),
         );
 }

@@ -2,6 +2,7 @@
 //! `GET /api/v1/quotes/{id}`, `GET /api/v1/sources`. JSON; lists are `{"items": [...], "next": cursor}`;
 //! errors are `{"error": {"code", "message"}}`.
 
+mod changes;
 mod dto;
 mod error;
 mod handlers;
@@ -44,6 +45,8 @@ pub struct ApiState {
     pub scheduler: Addr<Scheduler>,
     /// Start time (ms).
     pub started_at_ms: i64,
+    /// Bearer token for changes (`api.token`); `None` disables changes.
+    pub token: Option<String>,
 }
 
 /// Binds the API on `listen` and returns the running server (spawn or await it) and the bound address.
