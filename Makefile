@@ -20,8 +20,10 @@ run: build
 test: deps test-rust test-ui
 	python3 tests/vectors/verify_vectors.py tests/vectors/v1.json
 
+# One test at a time inside each test binary: several binaries start real libp2p swarms and node
+# processes, and on a 2-core machine running those concurrently makes their deadlines flaky.
 test-rust:
-	$(CARGO) test --workspace --all-targets --no-fail-fast
+	$(CARGO) test --workspace --all-targets --no-fail-fast -- --test-threads=1
 
 test-ui:
 	cd frontend && npm test && npm run lint && npm run format:check

@@ -33,15 +33,23 @@ async fn nodes_connect_through_bootnodes_and_dial() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn published_message_reaches_every_node_and_each_accepts() {
+    // Every node dials every earlier one, so the publisher reaches each receiver directly (flood
+    // publish) instead of depending on when the hub's mesh forms.
     let hub = start(tcp_config()).await;
-    let mut others = Vec::new();
+    let mut others: Vec<crate::common::Node> = Vec::new();
     for _ in 0..3 {
         let mut config = tcp_config();
         config.bootnodes = vec![hub.addr.clone()];
+        config
+            .bootnodes
+            .extend(others.iter().map(|n| n.addr.clone()));
         others.push(start(config).await);
     }
     let ids: Vec<_> = others.iter().map(|n| n.peer_id).collect();
     connected_to(&hub.client, &ids).await;
+    let mut everyone_else: Vec<_> = ids[1..].to_vec();
+    everyone_else.push(hub.peer_id);
+    connected_to(&others[0].client, &everyone_else).await;
 
     let data = b"observation batch #1".to_vec();
     let publisher = others.remove(0);
