@@ -23,7 +23,7 @@ test: deps test-rust test-ui
 # One test at a time inside each test binary: several binaries start real libp2p swarms and node
 # processes, and on a 2-core machine running those concurrently makes their deadlines flaky.
 test-rust:
-	$(CARGO) test --workspace --all-targets --no-fail-fast -- --test-threads=1
+	RUST_TEST_THREADS=1 $(CARGO) test --workspace --all-targets --no-fail-fast
 
 test-ui:
 	cd frontend && npm test && npm run lint && npm run format:check
