@@ -53,6 +53,23 @@ fn sha(venue: &str, file: &str) -> Hash32 {
     Hash32(Sha256::digest(&body).into())
 }
 
+/// Asserts the run ended in an HTTP error with `status` whose message contains every `needle`;
+/// returns the message.
+fn assert_http_error<'a>(report: &'a RunReport, status: u16, needles: &[&str]) -> &'a str {
+    match &report.outcome {
+        RunOutcome::HttpError {
+            status: Some(got),
+            message,
+        } if *got == status => {
+            for needle in needles {
+                assert!(message.contains(needle), "{message}");
+            }
+            message
+        }
+        other => panic!("expected HTTP {status}, got {other:?}"),
+    }
+}
+
 fn assert_ok(report: &RunReport, n: usize) {
     assert_eq!(
         report.outcome,
@@ -151,16 +168,8 @@ async fn binance_invalid_symbol_is_an_http_error() {
             request(&base, &["BTC/USD", "FOO/USD"]),
         )
         .await;
-    match &report.outcome {
-        RunOutcome::HttpError {
-            status: Some(400),
-            message,
-        } => {
-            assert!(message.starts_with("binance: HTTP 400"), "{message}");
-            assert!(message.contains("Invalid symbol."), "{message}");
-        }
-        other => panic!("expected HTTP 400, got {other:?}"),
-    }
+    let message = assert_http_error(&report, 400, &["Invalid symbol."]);
+    assert!(message.starts_with("binance: HTTP 400"), "{message}");
     assert!(report.quotes.is_empty());
 }
 
@@ -239,16 +248,7 @@ async fn coinbase_unknown_product_is_an_http_error() {
             request(&base, &["BTC/USD", "XYZ/USD"]),
         )
         .await;
-    match &report.outcome {
-        RunOutcome::HttpError {
-            status: Some(404),
-            message,
-        } => {
-            assert!(message.contains("coinbase XYZ-USD: HTTP 404"), "{message}");
-            assert!(message.contains("NotFound"), "{message}");
-        }
-        other => panic!("expected HTTP 404, got {other:?}"),
-    }
+    assert_http_error(&report, 404, &["coinbase XYZ-USD: HTTP 404", "NotFound"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -407,11 +407,7 @@ async fn bitstamp_not_found_is_an_http_error() {
     let report = pool()
         .run(venue_script("bitstamp"), request(&base, &[]))
         .await;
-    assert!(
-        matches!(&report.outcome, RunOutcome::HttpError { status: Some(404), message } if message.contains("Not found")),
-        "{:?}",
-        report.outcome
-    );
+    assert_http_error(&report, 404, &["Not found"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
