@@ -18,6 +18,17 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts: the end-to-end runner and the mock node.
+    extends: [js.configs.recommended],
+    files: ['e2e/**/*.mjs', 'scripts/**/*.mjs'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: globals.node },
+  },
+  {
+    // Functions passed to page.evaluate run in the browser.
+    files: ['e2e/**/*.mjs'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['src/components/ui/**', 'src/test/**', '**/*.test.{ts,tsx}'],
     rules: { 'react-refresh/only-export-components': 'off' },
   },

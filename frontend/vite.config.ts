@@ -21,5 +21,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     css: false,
+    // Pages load lazily and certificates verify in jsdom: slow on a busy 2-core CI machine.
+    testTimeout: 20_000,
   },
 })

@@ -13,7 +13,8 @@ use mdn_network::{
     Keypair, Network, NetworkClient, NetworkConfig, NetworkEvent, PublishError, TopicKind, Verdict,
 };
 use mdn_protocol::{
-    Encode, Hash32, ObservationBatch, PublicKey, Quote, Signature, Symbol, signing_key_from_seed,
+    Decode, Encode, Hash32, ObservationBatch, PeerScore, PublicKey, Quote, ReputationReport,
+    Signature, Symbol, VoteBatch, signing_key_from_seed,
 };
 use rust_decimal::Decimal;
 use tokio::sync::mpsc;
@@ -66,6 +67,22 @@ async fn rogue(net: &Net, big_limits: bool) -> Rogue {
     Rogue { client, seen_votes }
 }
 
+/// Waits until the rogue `client` is connected to node 0.
+async fn wait_connected_to_node0(net: &Net, client: &NetworkClient) {
+    net.wait_for(
+        "rogue connected to node 0",
+        Duration::from_secs(30),
+        || async {
+            let peers = client.connected_peers().await.ok()?;
+            peers
+                .iter()
+                .any(|p| p.to_string() == net.layout.nodes[0].peer_id)
+                .then_some(())
+        },
+    )
+    .await;
+}
+
 /// Publishes, retrying while the rogue has no subscribed peer yet.
 async fn publish(client: &NetworkClient, kind: TopicKind, data: Vec<u8>) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -88,18 +105,11 @@ fn quote(proposer: PublicKey) -> Quote {
         bid: None,
         ask: None,
         volume: None,
-        observed_at_ms: chrono_now_ms(),
+        observed_at_ms: common::now_ms(),
         script_hash: Hash32([1; 32]),
         evidence_hash: Hash32([2; 32]),
         proposer,
     }
-}
-
-fn chrono_now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 async fn rejected(net: &Net) -> u64 {
@@ -126,18 +136,7 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
     .await;
     let mut evil = rogue(&net, true).await;
     let rogue_id = evil.client.local_peer_id().to_string();
-    net.wait_for(
-        "rogue connected to node 0",
-        Duration::from_secs(30),
-        || async {
-            let peers = evil.client.connected_peers().await.ok()?;
-            peers
-                .iter()
-                .any(|p| p.to_string() == net.layout.nodes[0].peer_id)
-                .then_some(())
-        },
-    )
-    .await;
+    wait_connected_to_node0(&net, &evil.client).await;
     let base = rejected(&net).await;
 
     // Malformed bytes.
@@ -155,7 +154,7 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
         network_id: "mdn-test".into(),
         proposer: victim,
         seq: 1,
-        created_at_ms: chrono_now_ms(),
+        created_at_ms: common::now_ms(),
         quotes: vec![quote(victim)],
         signature: Signature([7; 64]),
     };
@@ -172,7 +171,7 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
     let signed = ObservationBatch::sign(
         "mdn-test".into(),
         1,
-        chrono_now_ms(),
+        common::now_ms(),
         vec![quote(PublicKey::from(&outsider))],
         &outsider,
     );
@@ -186,7 +185,16 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
 
     // Replay: a genuine vote batch re-sent after gossip's duplicate window (20 s). The first
     // rogue is graylisted by now (three invalid messages), so the second, clean one sends it.
-    let (seen_at, old_votes) = evil.seen_votes.recv().await.expect("a vote batch");
+    // A batch node 0 itself signed is not in its replay window (its own batches never come back
+    // through its gossip bridge), so take one of another validator.
+    let node0 = net.layout.nodes[0].public_key;
+    let (seen_at, old_votes) = loop {
+        let (at, bytes) = evil.seen_votes.recv().await.expect("a vote batch");
+        let batch = VoteBatch::decode_from_slice(&bytes).expect("a valid vote batch");
+        if batch.header.voter != node0 {
+            break (at, bytes);
+        }
+    };
     let replay_at = seen_at + Duration::from_secs(22);
     tokio::time::sleep(replay_at.saturating_duration_since(Instant::now())).await;
     publish(&twin.client, TopicKind::Votes, old_votes).await;
@@ -231,6 +239,76 @@ async fn hostile_gossip_is_rejected_or_ignored_and_costs_the_sender() {
         || async {
             let (v, _, _) = net.counts(0).await?;
             (v > v0).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_reputation_reports_are_rejected() {
+    let net = Net::start(NetOptions {
+        postgres: false,
+        ..NetOptions::default()
+    })
+    .await;
+    let evil = rogue(&net, false).await;
+    wait_connected_to_node0(&net, &evil.client).await;
+    let base = rejected(&net).await;
+    let victim = net.layout.nodes[1].public_key;
+    let everyone_zero: Vec<PeerScore> = net
+        .layout
+        .nodes
+        .iter()
+        .map(|n| PeerScore {
+            peer: n.public_key,
+            score_bp: 0,
+        })
+        .collect();
+
+    // A validator's name on a report it did not sign.
+    let outsider = signing_key_from_seed([9; 32]);
+    let mut forged = ReputationReport::sign(
+        "mdn-test".into(),
+        u64::MAX / 2,
+        common::now_ms(),
+        everyone_zero.clone(),
+        vec![],
+        &outsider,
+    );
+    forged.reporter = victim;
+    publish(&evil.client, TopicKind::Reputation, forged.encode_to_vec()).await;
+    let r1 = wait_rejected(&net, base + 1, "forged report rejected").await;
+
+    // Signed, but by a key outside the validator set.
+    let outsider_report = ReputationReport::sign(
+        "mdn-test".into(),
+        1,
+        common::now_ms(),
+        everyone_zero,
+        vec![],
+        &outsider,
+    );
+    publish(
+        &evil.client,
+        TopicKind::Reputation,
+        outsider_report.encode_to_vec(),
+    )
+    .await;
+    wait_rejected(&net, r1 + 1, "outsider's report rejected").await;
+
+    // Neither moved node 0's network view of the victim to 0.
+    net.wait_for(
+        "honest reports in node 0's network view",
+        Duration::from_secs(60),
+        || async {
+            let peers = net.get(0, "/api/v1/peers").await?;
+            let row = peers["items"]
+                .as_array()?
+                .iter()
+                .find(|p| p["key"] == victim.to_hex().as_str())?
+                .clone();
+            let network = row["reputation"]["network"].as_f64()?;
+            (network > 0.5).then_some(())
         },
     )
     .await;

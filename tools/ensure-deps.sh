@@ -31,7 +31,9 @@ if ! python3 -c 'import cryptography' >/dev/null 2>&1; then
   python3 -m pip install --quiet cryptography
 fi
 
-if [ -f frontend/package.json ] && [ ! -d frontend/node_modules ]; then
+# npm records what it installed in node_modules/.package-lock.json; reinstall when the lock file is newer.
+if [ -f frontend/package.json ] && { [ ! -f frontend/node_modules/.package-lock.json ] ||
+  [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; }; then
   echo "ensure-deps: installing frontend packages (npm ci)" >&2
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
 fi

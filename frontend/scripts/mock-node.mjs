@@ -18,6 +18,7 @@ const api = {
   [`/quotes/${detail.id}`]: detail,
   '/peers': fx('peers'),
   '/sources': fx('sources'),
+  '/sources/binance/scores': fx('source-scores'),
   '/scripts': fx('scripts'),
 }
 const types = {

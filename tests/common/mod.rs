@@ -20,6 +20,13 @@ use serde_json::Value;
 use tokio::process::{Child, Command};
 use tokio::sync::{Mutex, MutexGuard};
 
+/// Now, in ms since the Unix epoch (the protocol's clock).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// The API token every test node is configured with.
 pub const TOKEN: &str = "test-token-0123456789";
 
@@ -42,6 +49,10 @@ pub struct NetOptions {
     pub faults: Vec<String>,
     /// Scripts directory (every `*.rhai` becomes a source); default the repository's `scripts/`.
     pub scripts_dir: Option<PathBuf>,
+    /// Extra environment of every node (`MDNODE_<SECTION>_<KEY>` config overrides).
+    pub env: Vec<(String, String)>,
+    /// Changes each node's generated config (node index, config) before it starts.
+    pub configure: Option<fn(usize, &mut mdn_config::Config)>,
 }
 
 impl Default for NetOptions {
@@ -54,6 +65,8 @@ impl Default for NetOptions {
             symbols: 12,
             faults: Vec::new(),
             scripts_dir: None,
+            env: Vec::new(),
+            configure: None,
         }
     }
 }
@@ -67,6 +80,7 @@ pub struct Net {
     pub procs: Vec<Option<Child>>,
     pub dbs: Vec<TestDb>,
     http: reqwest::Client,
+    env: Vec<(String, String)>,
 }
 
 impl Net {
@@ -114,6 +128,14 @@ impl Net {
         })
         .await
         .expect("devnet layout");
+        if let Some(configure) = opts.configure {
+            for node in &layout.nodes {
+                let mut config = mdn_config::Config::load(&node.config).expect("node config");
+                configure(node.index, &mut config);
+                let yaml = config.to_yaml().expect("config to YAML");
+                std::fs::write(&node.config, yaml).expect("write node config");
+            }
+        }
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .build()
@@ -126,6 +148,7 @@ impl Net {
             layout,
             dbs,
             http,
+            env: opts.env.clone(),
         };
         for i in 0..opts.nodes {
             let child = net.spawn(i);
@@ -146,6 +169,7 @@ impl Net {
             .args(["run", "--config"])
             .arg(&node.config)
             .env("MDNODE_LOG", "info,libp2p_gossipsub=error")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone().expect("log")))
             .stderr(Stdio::from(log))

@@ -70,8 +70,8 @@ export async function apiGet<S extends z.ZodType>(
 }
 
 /** POST a change with the bearer token; the response body is not interpreted. */
-export async function apiPost(path: string, token: string): Promise<unknown> {
+export async function apiPost(path: string, token: string, params?: Params): Promise<unknown> {
   const headers: Record<string, string> = {}
   if (token) headers.Authorization = `Bearer ${token}`
-  return request(apiUrl(path), { method: 'POST', headers })
+  return request(apiUrl(path, params), { method: 'POST', headers })
 }

@@ -1,6 +1,6 @@
 /** TanStack Query hooks, one per read endpoint; keys are shared with the live stream's cache updates. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { apiGet, apiPost } from './client'
+import { ApiError, apiGet, apiPost } from './client'
 import * as s from './schemas'
 import { useSettings } from '@/lib/settings'
 
@@ -12,7 +12,10 @@ export const keys = {
   quote: (id: string) => ['quote', id] as const,
   peers: ['peers'] as const,
   sources: ['sources'] as const,
+  sourceScores: (name: string, since: number) => ['source-scores', name, since] as const,
   scripts: ['scripts'] as const,
+  // Under `scripts`, so invalidating `keys.scripts` refreshes the catalogue too.
+  scriptCatalogue: ['scripts', 'available'] as const,
 }
 
 /** Filters of `GET /quotes`. */
@@ -38,10 +41,25 @@ export const useSymbols = () =>
     refetchInterval: 30_000,
   })
 
+/**
+ * A list that is empty (and marked `missing`) while the node does not serve the endpoint yet (404),
+ * so pages built for newer nodes still work on older ones.
+ */
+async function listOrMissing<T>(load: () => Promise<{ items: T[]; next: unknown }>) {
+  try {
+    return { ...(await load()), missing: false }
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404 && e.code === 'not_found')
+      return { items: [] as T[], next: null, missing: true }
+    throw e
+  }
+}
+
 export const usePrices = (symbol: string, since?: number, limit = 1000) =>
   useQuery({
     queryKey: keys.prices(symbol, since),
-    queryFn: ({ signal }) => apiGet(s.pricePage, '/prices', { symbol, since, limit }, signal),
+    queryFn: ({ signal }) =>
+      listOrMissing(() => apiGet(s.pricePage, '/prices', { symbol, since, limit }, signal)),
   })
 
 export const useQuotes = (filter: QuoteFilter, enabled = true) =>
@@ -71,10 +89,35 @@ export const useSources = () =>
     refetchInterval: 10_000,
   })
 
+/** Score history of one source since `since` (ms). */
+export const useSourceScores = (name: string, since: number) =>
+  useQuery({
+    queryKey: keys.sourceScores(name, since),
+    queryFn: ({ signal }) =>
+      listOrMissing(() =>
+        apiGet(
+          s.scoreHistoryPage,
+          `/sources/${encodeURIComponent(name)}/scores`,
+          { since },
+          signal,
+        ),
+      ),
+    refetchInterval: 60_000,
+  })
+
 export const useScripts = () =>
   useQuery({
     queryKey: keys.scripts,
-    queryFn: ({ signal }) => apiGet(s.scriptPage, '/scripts', {}, signal),
+    queryFn: ({ signal }) => listOrMissing(() => apiGet(s.scriptPage, '/scripts', {}, signal)),
+  })
+
+/** The network's catalogue of announced scripts. */
+export const useScriptCatalogue = () =>
+  useQuery({
+    queryKey: keys.scriptCatalogue,
+    queryFn: ({ signal }) =>
+      listOrMissing(() => apiGet(s.cataloguePage, '/scripts', { available: 'true' }, signal)),
+    refetchInterval: 30_000,
   })
 
 /** Pause or resume a source (needs the bearer token from the settings). */
@@ -88,13 +131,16 @@ export function useSourceAction() {
   })
 }
 
-/** Trust or install a script (needs the bearer token). */
+/** Who the node records as having installed or trusted a script from this UI. */
+export const SCRIPT_ACTOR = 'ui'
+
+/** Trust or install a script (needs the bearer token); refreshes installed list and catalogue. */
 export function useScriptAction() {
   const qc = useQueryClient()
   const { token } = useSettings()
   return useMutation({
     mutationFn: ({ hash, action }: { hash: string; action: 'trust' | 'install' }) =>
-      apiPost(`/scripts/${hash}/${action}`, token),
+      apiPost(`/scripts/${hash}/${action}`, token, { by: SCRIPT_ACTOR }),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.scripts }),
   })
 }

@@ -72,5 +72,5 @@ export function shortId(s: string, head = 8, tail = 6): string {
 }
 
 /** A 0..1 score as a percentage: 0.981 → "98.1%". */
-export const formatScore = (x: number | undefined) =>
-  x === undefined ? '—' : `${(x * 100).toFixed(1)}%`
+export const formatScore = (x: number | null | undefined) =>
+  x === undefined || x === null ? '—' : `${(x * 100).toFixed(1)}%`

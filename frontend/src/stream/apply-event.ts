@@ -3,7 +3,7 @@ import type { QueryClient } from '@tanstack/react-query'
 import { keys } from '@/api/queries'
 import type { StreamEvent } from '@/api/schemas'
 import type { SourcePage, SymbolPage } from '@/api/types'
-import { addDecision, addPrice, addScore, lastFrameAt } from './live-stores'
+import { addDecision, addPrice, addScore, addTrendPoint, lastFrameAt } from './live-stores'
 
 /** Applies one event to the caches. */
 export function applyEvent(qc: QueryClient, e: StreamEvent, now = Date.now()) {
@@ -20,6 +20,7 @@ export function applyEvent(qc: QueryClient, e: StreamEvent, now = Date.now()) {
         return { ...old, items }
       })
       addDecision(e, now)
+      addTrendPoint(e.symbol, Number(e.price))
       break
     case 'quote.rejected':
     case 'quote.expired':
@@ -34,13 +35,29 @@ export function applyEvent(qc: QueryClient, e: StreamEvent, now = Date.now()) {
       void qc.invalidateQueries({ queryKey: keys.peers })
       break
     case 'source.score':
-      addScore(e.source, e.score, now)
+      if (e.score !== null) addScore(e.source, e.score, now, e.quarantined)
       qc.setQueryData<SourcePage>(
         keys.sources,
         (old) =>
           old && {
             ...old,
-            items: old.items.map((s) => (s.name === e.source ? { ...s, score: e.score } : s)),
+            items: old.items.map((s) =>
+              s.name === e.source
+                ? {
+                    ...s,
+                    score: { local: e.score, network: s.score?.network ?? null },
+                    quarantined: e.quarantined ?? s.quarantined,
+                    status:
+                      e.quarantined === undefined
+                        ? s.status
+                        : e.quarantined
+                          ? 'quarantined'
+                          : s.status === 'quarantined'
+                            ? 'active'
+                            : s.status,
+                  }
+                : s,
+            ),
           },
       )
       break

@@ -10,7 +10,11 @@ export const recentDecisions = createStore<FeedItem[]>([])
 /** Latest consensus price per symbol from `price.updated`. */
 export const livePrices = createStore<Record<string, PriceEvent & { receivedAt: number }>>({})
 /** Score history per source from `source.score`, oldest first (at most 500 per source). */
-export const scoreHistory = createStore<Record<string, { t: number; score: number }[]>>({})
+export const scoreHistory = createStore<
+  Record<string, { t: number; score: number; quarantined?: boolean }[]>
+>({})
+/** Recent validated prices per symbol from `quote.validated`, oldest first (at most 60 each). */
+export const recentPrices = createStore<Record<string, number[]>>({})
 /** Receive time of the last frame of any kind (heartbeats included). */
 export const lastFrameAt = createStore<number | null>(null)
 
@@ -21,14 +25,24 @@ export function addDecision(e: DecisionEvent, now = Date.now()) {
   recentDecisions.set((all) => [{ ...e, receivedAt: now }, ...all].slice(0, FEED_MAX))
 }
 
+const TREND_MAX = 60
+
+export function addTrendPoint(symbol: string, price: number) {
+  if (!Number.isFinite(price)) return
+  recentPrices.set((all) => ({
+    ...all,
+    [symbol]: [...(all[symbol] ?? []), price].slice(-TREND_MAX),
+  }))
+}
+
 export function addPrice(e: PriceEvent, now = Date.now()) {
   livePrices.set((all) => ({ ...all, [e.symbol]: { ...e, receivedAt: now } }))
 }
 
-export function addScore(source: string, score: number, now = Date.now()) {
+export function addScore(source: string, score: number, now = Date.now(), quarantined?: boolean) {
   scoreHistory.set((all) => ({
     ...all,
-    [source]: [...(all[source] ?? []), { t: now, score }].slice(-SCORE_MAX),
+    [source]: [...(all[source] ?? []), { t: now, score, quarantined }].slice(-SCORE_MAX),
   }))
 }
 

@@ -10,7 +10,9 @@ import peers from './fixtures/peers.json'
 import prices from './fixtures/prices.json'
 import quoteDetail from './fixtures/quote-detail.json'
 import quotes from './fixtures/quotes.json'
+import scriptsAvailable from './fixtures/scripts-available.json'
 import scripts from './fixtures/scripts.json'
+import sourceScores from './fixtures/source-scores.json'
 import sources from './fixtures/sources.json'
 import status from './fixtures/status.json'
 import symbols from './fixtures/symbols.json'
@@ -30,7 +32,11 @@ export const fixtures: Record<string, Handler> = {
   [`/quotes/${quoteDetail.id}`]: quoteDetail,
   '/peers': peers,
   '/sources': sources,
-  '/scripts': scripts,
+  '/sources/binance/scores': sourceScores,
+  '/scripts': (url: URL) => [
+    200,
+    url.searchParams.get('available') === 'true' ? scriptsAvailable : scripts,
+  ],
 }
 
 /** Replaces `fetch` with the fixtures plus `overrides`; returns the mock to inspect calls. */

@@ -140,12 +140,18 @@ env_section!(Store {
 env_section!(Scripts {
     dir, timeout_ms, max_operations, http_timeout_ms, max_response_bytes, workers, shadow_new
 } not_scalar { trusted_authors });
-env_section!(Api { listen, token, rate_limit_per_sec } not_scalar { cors_origins });
+env_section!(Api {
+    listen,
+    token,
+    rate_limit_per_sec,
+    test_hooks
+} not_scalar { cors_origins });
 env_section!(Reputation {
     epoch_secs,
     quarantine_below,
     recover_above,
-    half_life_secs
+    half_life_secs,
+    price_interval_secs
 });
 
 /// The top-level sections, for error messages.
@@ -271,6 +277,7 @@ mod tests {
             ("MDNODE_API_LISTEN", "0.0.0.0:1"),
             ("MDNODE_API_TOKEN", "t"),
             ("MDNODE_API_RATE_LIMIT_PER_SEC", "12"),
+            ("MDNODE_API_TEST_HOOKS", "true"),
             ("MDNODE_REPUTATION_EPOCH_SECS", "13"),
             ("MDNODE_REPUTATION_QUARANTINE_BELOW", "0.1"),
             ("MDNODE_REPUTATION_RECOVER_ABOVE", "0.9"),
@@ -288,6 +295,7 @@ mod tests {
         assert_eq!(c.consensus.batch_interval_ms, 5);
         assert_eq!(c.scripts.workers, 11);
         assert_eq!(c.api.token.as_deref(), Some("t"));
+        assert!(c.api.test_hooks);
         assert_eq!(c.reputation.half_life_secs, 14);
     }
 

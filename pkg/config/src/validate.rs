@@ -282,6 +282,7 @@ fn reputation(c: &Config, p: &mut Problems) {
     let r = &c.reputation;
     p.positive("reputation.epoch_secs", r.epoch_secs);
     p.positive("reputation.half_life_secs", r.half_life_secs);
+    p.positive("reputation.price_interval_secs", r.price_interval_secs);
     let unit = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
     for (key, v) in [
         ("reputation.quarantine_below", r.quarantine_below),

@@ -59,7 +59,13 @@ fn unknown_key_names_key_allowed_keys_and_position() {
         msg.starts_with("/etc/mdn/node.yaml:3:3: unknown field `lisen`"),
         "{msg}"
     );
-    for allowed in ["listen", "token", "cors_origins", "rate_limit_per_sec"] {
+    for allowed in [
+        "listen",
+        "token",
+        "cors_origins",
+        "rate_limit_per_sec",
+        "test_hooks",
+    ] {
         assert!(msg.contains(allowed), "{msg}");
     }
     // The snippet shows the offending line.

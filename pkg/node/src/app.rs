@@ -11,7 +11,9 @@ use anyhow::Context as _;
 use mdn_config::{Config, StoreBackend};
 use mdn_consensus::{BookLimits, ObservationBook, Policy, PolicyConfig, Tally};
 use mdn_network::{Network, NetworkClient, NetworkConfig};
-use mdn_protocol::{PublicKey, Quorum, ValidatorSet};
+use mdn_protocol::{PublicKey, Quorum, Symbol, ValidatorSet};
+use mdn_reputation::source::SourceParts;
+use mdn_reputation::{Params, ReputationBook};
 use mdn_scripts::{Limits, ScriptPool};
 use mdn_store::Store;
 use mdn_store_postgres::{PgOptions, PgStore};
@@ -23,9 +25,11 @@ use crate::clock::now_ms;
 use crate::events::Telemetry;
 use crate::gossip::{GossipBridge, GossipOutputs};
 use crate::proposer::{Proposer, ProposerConfig};
+use crate::reputation::{ReputationActor, ReputationHandle, ReputationLinks};
 use crate::runner::{RunnerOutputs, ScraperRunner};
 use crate::scheduler::Scheduler;
-use crate::sources::load_sources;
+use crate::script_share::{ScriptShare, ShareConfig};
+use crate::sources::{SourceSpec, load_sources};
 use crate::store_writer::StoreWriter;
 use crate::sync::SyncWorker;
 use crate::tally::TallyActor;
@@ -131,6 +135,25 @@ impl Node {
         }
 
         let writer = StoreWriter::new(store.clone(), telemetry.clone()).start();
+        let loaded = load_sources(&config);
+        let reputation_handle = ReputationHandle::default();
+        let reputation = start_reputation(
+            &config,
+            &loaded.sources,
+            ReputationLinks {
+                key: key.clone(),
+                network_id: network_id.clone(),
+                is_validator: validators.contains(&public_key),
+                network: network.clone(),
+                store: store.clone(),
+                telemetry: telemetry.clone(),
+                handle: reputation_handle.clone(),
+                epoch: Duration::from_secs(config.reputation.epoch_secs),
+                lie_in_reports: byzantine.vote_against,
+            },
+            &validators,
+        )
+        .await?;
         let consensus = &config.consensus;
         let tally = Tally::new(
             validators.threshold(),
@@ -146,10 +169,10 @@ impl Node {
             store.clone(),
             telemetry.clone(),
         )
+        .with_reputation(reputation.clone().recipient())
         .start();
 
         let policy = Policy::new(policy_config(&config)).context("voting policy")?;
-        let loaded = load_sources(&config);
         let mut book = ObservationBook::new(BookLimits::default());
         book.set_expected(
             loaded
@@ -203,6 +226,7 @@ impl Node {
                 voter: voter.clone().recipient(),
                 store: writer.clone().recipient(),
                 scheduler: scheduler_addr.clone().recipient(),
+                reputation: Some(reputation.clone().recipient()),
             },
             telemetry.clone(),
         )
@@ -213,7 +237,23 @@ impl Node {
                 .await
                 .context("recording source load failures")?;
         }
-        let scheduler = scheduler_ctx.run(Scheduler::new(loaded.sources, runner.recipient()));
+        let scheduler = scheduler_ctx.run(
+            Scheduler::new(loaded.sources, runner.recipient())
+                .with_reputation(reputation.clone().recipient()),
+        );
+
+        let scripts = ScriptShare::new(
+            ShareConfig {
+                network_id: network_id.clone(),
+                installed_dir: config.scripts.dir.join("installed"),
+                trusted_authors: config.trusted_authors(),
+                shadow_new: config.scripts.shadow_new,
+            },
+            network.clone(),
+            store.clone(),
+            scheduler.clone(),
+        );
+        scripts.start().await.context("loading installed scripts")?;
 
         let (sync_tx, sync_rx) = mpsc::channel(256);
         let bridge = GossipBridge {
@@ -223,10 +263,12 @@ impl Node {
             outputs: GossipOutputs {
                 voter: voter.recipient(),
                 tally: tally.recipient(),
+                reputation: reputation.recipient(),
             },
             store: store.clone(),
             telemetry: telemetry.clone(),
             sync: sync_tx,
+            scripts: scripts.clone(),
         };
         actix::spawn(bridge.run(net_events));
         let sync = SyncWorker {
@@ -249,9 +291,11 @@ impl Node {
             scheduler: scheduler.clone(),
             started_at_ms: now_ms(),
             token: config.api.token.clone(),
+            reputation: reputation_handle,
+            test_hooks: config.api.test_hooks,
+            scripts,
         };
-        let (server, api_addr) =
-            api::serve(config.api.listen, state).context("starting the HTTP API")?;
+        let (server, api_addr) = api::serve(&config.api, state).context("starting the HTTP API")?;
         let api = server.handle();
         actix::spawn(async move {
             if let Err(err) = server.await {
@@ -269,6 +313,58 @@ impl Node {
             api,
         })
     }
+}
+
+/// Builds the reputation book from config, restores stored scores and starts the actor.
+async fn start_reputation(
+    config: &Config,
+    sources: &[Arc<SourceSpec>],
+    links: ReputationLinks,
+    validators: &ValidatorSet,
+) -> anyhow::Result<Addr<ReputationActor>> {
+    let r = &config.reputation;
+    let secs = |s: u64| ms(s.saturating_mul(1000));
+    let params = Params {
+        half_life_ms: secs(r.half_life_secs),
+        quarantine_below: r.quarantine_below,
+        recover_above: r.recover_above,
+        price_interval_ms: secs(r.price_interval_secs),
+        price_grace_ms: ms(config.consensus.vote_timeout_ms).saturating_add(1000),
+        max_quote_age_ms: ms(config.consensus.max_quote_age_ms),
+        report_ttl_ms: secs(r.epoch_secs).saturating_mul(3),
+        ..Params::default()
+    };
+    let now = now_ms();
+    let me = PublicKey::from(links.key.as_ref());
+    let mut book = ReputationBook::new(
+        params,
+        me,
+        validators.keys().iter().copied(),
+        sources.iter().filter(|s| s.shadow).map(|s| s.name.clone()),
+        now,
+    );
+    for s in sources {
+        book.track_source(&s.name, now);
+    }
+    let store = links.store.clone();
+    for s in store
+        .source_scores()
+        .await
+        .context("reading source scores")?
+    {
+        let symbol = s.symbol.as_deref().and_then(|t| Symbol::parse(t).ok());
+        let parts = SourceParts {
+            acceptance: s.acceptance,
+            closeness: s.deviation,
+            freshness: s.staleness,
+            reliability: s.reliability,
+        };
+        book.restore_source((s.source, symbol), parts, s.quarantined, now);
+    }
+    for p in store.peers().await.context("reading peers")? {
+        book.restore_peer(p.key, p.reputation, now);
+    }
+    Ok(ReputationActor::new(book, links).start())
 }
 
 fn policy_config(config: &Config) -> PolicyConfig {

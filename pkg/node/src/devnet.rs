@@ -189,6 +189,10 @@ impl DevnetLayout {
             .collect::<anyhow::Result<_>>()?;
         c.api.listen = format!("127.0.0.1:{}", node.http_port).parse()?;
         c.api.token = opts.api_token.clone();
+        // A local demo network reacts within a minute: short epochs, half-life and intervals.
+        c.reputation.epoch_secs = 10;
+        c.reputation.half_life_secs = 60;
+        c.reputation.price_interval_secs = 5;
         Ok(c)
     }
 }

@@ -4,21 +4,28 @@
 //! score), and only then handed to the voter or the tally. Inbound sync requests are served here too.
 //!
 //! Verdicts (see `docs/protocol.md` "Gossip validation"):
-//! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq → Reject;
+//! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq or report
+//!   epoch → Reject;
+//! - a reputation report made too far in the future or too long ago → Ignore;
+//! - script announcements: see [`crate::script_share`] (bad signature or network → Reject);
 //! - topics this build does not handle yet → Ignore.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::Recipient;
 use mdn_consensus::replay::{ReplayGuard, SeqCheck};
-use mdn_network::{
-    NetworkClient, NetworkEvent, Request, Response, TopicKind, Verdict as Acceptance,
+use mdn_network::{NetworkClient, NetworkEvent, Request, TopicKind, Verdict as Acceptance};
+use mdn_protocol::{
+    Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, VoteBatch,
 };
-use mdn_protocol::{Decode, ObservationBatch, ValidatorSet, VoteBatch};
 use tokio::sync::mpsc;
 
+use crate::clock::now_ms;
 use crate::events::{Counters, NodeEvent, Telemetry};
 use crate::messages::{VerifiedObservations, VerifiedVotes};
+use crate::reputation::ReputationInput;
+use crate::script_share::ScriptShare;
 use crate::sync::{SyncTrigger, serve_decisions};
 
 /// Why a gossiped message was refused (each maps to a gossipsub verdict).
@@ -57,6 +64,8 @@ pub struct GossipOutputs {
     pub voter: Recipient<VerifiedObservations>,
     /// Vote batches → tally.
     pub tally: Recipient<VerifiedVotes>,
+    /// Reputation reports → reputation.
+    pub reputation: Recipient<ReputationInput>,
 }
 
 /// The bridge's fixed inputs.
@@ -75,6 +84,8 @@ pub struct GossipBridge {
     pub telemetry: Telemetry,
     /// Tells the sync worker about new peers.
     pub sync: mpsc::Sender<SyncTrigger>,
+    /// Script sharing: announcements, who runs what, script bodies.
+    pub scripts: ScriptShare,
 }
 
 impl GossipBridge {
@@ -82,6 +93,7 @@ impl GossipBridge {
     pub async fn run(self, mut events: mpsc::Receiver<NetworkEvent>) {
         let mut observation_seqs = ReplayGuard::new(4096, 1024);
         let mut vote_seqs = ReplayGuard::new(4096, 1024);
+        let mut report_epochs: HashMap<PublicKey, u64> = HashMap::new();
         while let Some(event) = events.recv().await {
             match event {
                 NetworkEvent::Message {
@@ -91,19 +103,17 @@ impl GossipBridge {
                     propagation_source,
                     ..
                 } => {
+                    let bytes = data.len();
                     let verdict = match kind {
                         TopicKind::Observations => {
                             self.on_observations(data, &mut observation_seqs).await
                         }
                         TopicKind::Votes => self.on_votes(data, &mut vote_seqs).await,
-                        _ => Acceptance::Ignore,
+                        TopicKind::Reputation => self.on_report(data, &mut report_epochs).await,
+                        TopicKind::Scripts => self.scripts.on_gossip(&data),
                     };
-                    let c = &self.telemetry.counters;
-                    match verdict {
-                        Acceptance::Reject => Counters::add(&c.gossip_rejected, 1),
-                        Acceptance::Ignore => Counters::add(&c.gossip_ignored, 1),
-                        Acceptance::Accept => {}
-                    }
+                    self.telemetry
+                        .gossip_verdict(kind.as_str(), verdict_name(verdict), bytes);
                     if let Err(err) = self
                         .network
                         .report_validation(message_id, propagation_source, verdict)
@@ -121,7 +131,7 @@ impl GossipBridge {
                         Request::Decisions { after_seq, limit } => {
                             serve_decisions(self.store.as_ref(), after_seq, limit).await
                         }
-                        Request::Script { .. } => Response::Script { body: None },
+                        Request::Script { hash } => self.scripts.serve(hash).await,
                     };
                     if let Err(err) = self.network.respond(channel, response).await {
                         tracing::debug!(%peer, %err, "could not answer request");
@@ -129,16 +139,11 @@ impl GossipBridge {
                 }
                 NetworkEvent::PeerConnected(peer) => {
                     let _ = self.sync.try_send(SyncTrigger::PeerConnected(peer));
-                    self.telemetry.emit(NodeEvent::Peer {
-                        kind: "peer.connected",
-                        peer_id: peer.to_string(),
-                    });
+                    self.telemetry.emit(NodeEvent::peer(true, peer.to_string()));
                 }
                 NetworkEvent::PeerDisconnected(peer) => {
-                    self.telemetry.emit(NodeEvent::Peer {
-                        kind: "peer.disconnected",
-                        peer_id: peer.to_string(),
-                    });
+                    self.telemetry
+                        .emit(NodeEvent::peer(false, peer.to_string()));
                 }
                 _ => {}
             }
@@ -158,6 +163,7 @@ impl GossipBridge {
             Ok(batch) => batch,
             Err(verdict) => return verdict,
         };
+        self.scripts.note_batch(&batch);
         // Waits for room in the voter's mailbox: backpressure on the network loop.
         let _ = self
             .outputs
@@ -199,6 +205,64 @@ impl GossipBridge {
             })
             .await;
         Acceptance::Accept
+    }
+}
+
+impl GossipBridge {
+    /// A reputation report: checked like a batch; its epoch must exceed the reporter's last one
+    /// (a replay is rejected), and one made too far in the future or too long ago is ignored.
+    async fn on_report(&self, data: Vec<u8>, epochs: &mut HashMap<PublicKey, u64>) -> Acceptance {
+        let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
+        let checked = verify_off_thread(move || {
+            let report = ReputationReport::decode_from_slice(&data)?;
+            check_signer(
+                &network_id,
+                &report.network_id,
+                &validators,
+                &report.reporter,
+            )?;
+            report.verify()?;
+            Ok(report)
+        })
+        .await;
+        let report = match checked {
+            Some(Ok(report)) => report,
+            Some(Err(why)) => {
+                tracing::debug!(%why, "reputation report rejected");
+                return Acceptance::Reject;
+            }
+            None => return Acceptance::Ignore,
+        };
+        let last = epochs.entry(report.reporter).or_insert(0);
+        if report.epoch <= *last {
+            tracing::debug!(reporter = %report.reporter, epoch = report.epoch, "replayed report");
+            return Acceptance::Reject;
+        }
+        let age = now_ms() - report.created_at_ms;
+        if !(-REPORT_SKEW_MS..=REPORT_MAX_AGE_MS).contains(&age) {
+            return Acceptance::Ignore;
+        }
+        *last = report.epoch;
+        let _ = self
+            .outputs
+            .reputation
+            .send(ReputationInput::Report(Box::new(report)))
+            .await;
+        Acceptance::Accept
+    }
+}
+
+/// A report may be this far ahead of our clock (ms).
+const REPORT_SKEW_MS: i64 = 10_000;
+/// A report older than this is not news any more (ms).
+const REPORT_MAX_AGE_MS: i64 = 600_000;
+
+/// The verdict's metric label.
+fn verdict_name(verdict: Acceptance) -> &'static str {
+    match verdict {
+        Acceptance::Accept => "accept",
+        Acceptance::Reject => "reject",
+        Acceptance::Ignore => "ignore",
     }
 }
 

@@ -14,6 +14,7 @@ pub const BOUNDS_MS: [u64; 24] = [
 #[derive(Debug, Default)]
 pub struct LatencyHistogram {
     counts: [AtomicU64; BOUNDS_MS.len() + 1],
+    sum_ms: AtomicU64,
 }
 
 impl LatencyHistogram {
@@ -25,6 +26,12 @@ impl LatencyHistogram {
             .position(|b| ms <= *b)
             .unwrap_or(BOUNDS_MS.len());
         self.counts[index].fetch_add(1, Ordering::Relaxed);
+        self.sum_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    /// Sum of every recorded latency (ms), for the Prometheus `_sum`.
+    pub fn sum_ms(&self) -> u64 {
+        self.sum_ms.load(Ordering::Relaxed)
     }
 
     /// A copy of the counts.
@@ -78,5 +85,6 @@ mod tests {
         h.record(10_000_000);
         let s = h.snapshot();
         assert_eq!((s[0], s[BOUNDS_MS.len()]), (1, 1));
+        assert_eq!(h.sum_ms(), 10_000_000);
     }
 }

@@ -9,6 +9,8 @@
 //!
 //! - [`app`]: builds and starts everything from a `Config`.
 //! - [`schedule`]: pure cron bookkeeping (next fire, missed ticks, overlap).
+//! - [`reputation`]: source scores, peer reputation, signed reports and consensus prices.
+//! - [`script_share`]: publishing, discovering, installing and trusting shared scripts.
 //! - [`byzantine`]: deliberate misbehaviour for devnet demos and tests (off unless configured).
 
 pub mod api;
@@ -20,10 +22,13 @@ pub mod events;
 pub mod gossip;
 pub mod latency;
 pub mod messages;
+pub mod metrics;
 pub mod proposer;
+pub mod reputation;
 pub mod runner;
 pub mod schedule;
 pub mod scheduler;
+pub mod script_share;
 pub mod sources;
 pub mod store_writer;
 pub mod sync;

@@ -35,6 +35,17 @@ pub struct SetPaused {
     pub paused: bool,
 }
 
+/// Operator → scheduler: take a source out of shadow mode (`shadow: false`, "promote") or put it
+/// in. Replies whether the source exists.
+#[derive(Debug, Message)]
+#[rtype(result = "bool")]
+pub struct SetShadow {
+    /// Source name.
+    pub source: String,
+    /// Whether its quotes stay out of the consensus price.
+    pub shadow: bool,
+}
+
 /// A source's schedule state, for the API and tests.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SourceRunState {

@@ -5,12 +5,15 @@
 use std::sync::Arc;
 
 use actix::prelude::*;
+use mdn_protocol::Symbol;
+use mdn_reputation::RunInfo;
 use mdn_scripts::{RunOutcome, RunReport, RunRequest, ScriptPool};
 use mdn_store::{SourceEvent, SourceEventKind};
 
 use crate::clock::now_ms;
-use crate::events::{Counters, Telemetry};
+use crate::events::Telemetry;
 use crate::messages::{Collected, RecordSourceEvents, RunFinished, RunSource};
+use crate::reputation::ReputationInput;
 
 /// Where the runner sends its results.
 pub struct RunnerOutputs {
@@ -22,6 +25,8 @@ pub struct RunnerOutputs {
     pub store: Recipient<RecordSourceEvents>,
     /// Run finished notices.
     pub scheduler: Recipient<RunFinished>,
+    /// Run outcomes, for source scores.
+    pub reputation: Option<Recipient<ReputationInput>>,
 }
 
 /// Runs scripts.
@@ -66,8 +71,13 @@ impl Handler<RunSource> for ScraperRunner {
             };
             let report = pool.run(spec.script.clone(), request).await;
             let event = source_event(&spec.name, started, &report);
-            if !matches!(event.kind, SourceEventKind::Ok { .. }) {
-                Counters::add(&telemetry.counters.run_failures, 1);
+            if let Some(reputation) = &outputs.reputation {
+                let run = run_info(&spec.name, &report);
+                let _ = reputation.try_send(ReputationInput::Run(run));
+            }
+            let failed = !matches!(event.kind, SourceEventKind::Ok { .. });
+            telemetry.script_run(&spec.name, failed, report.duration_ms);
+            if failed {
                 tracing::warn!(source = %spec.name, kind = ?event.kind, "source run failed");
             }
             if !report.quotes.is_empty() {
@@ -92,6 +102,18 @@ impl Handler<RunSource> for ScraperRunner {
                 })
                 .await;
         });
+    }
+}
+
+/// What a run tells the reputation rules: success, and which items were dropped as too old.
+pub fn run_info(source: &str, report: &RunReport) -> RunInfo {
+    RunInfo {
+        source: source.to_owned(),
+        ok: matches!(report.outcome, RunOutcome::Ok { .. }),
+        stale: report
+            .stale_symbols()
+            .map(|symbol| Symbol::parse(symbol).ok())
+            .collect(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The scheduler actor: one cron schedule per source. It arms one timer per source, asks the runner
 //! to run a source when its timer fires, never overlaps two runs of one source, skips and counts
-//! missed ticks, and lets the operator pause and resume sources. Decisions come from [`crate::schedule`].
+//! missed ticks, and lets the operator pause and resume sources and promote them out of shadow mode. Decisions come from [`crate::schedule`].
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,8 +10,12 @@ use actix::prelude::*;
 use tracing::{debug, warn};
 
 use crate::clock::now_ms;
-use crate::messages::{GetScheduleState, RunFinished, RunSource, SetPaused, SourceRunState};
+use crate::messages::{
+    GetScheduleState, RunFinished, RunSource, SetPaused, SetShadow, SourceRunState,
+};
+use crate::reputation::ReputationInput;
 use crate::schedule::{SourceSchedule, TickAction};
+use crate::script_share::AddSource;
 use crate::sources::SourceSpec;
 
 struct Entry {
@@ -23,6 +27,7 @@ struct Entry {
 pub struct Scheduler {
     entries: BTreeMap<String, Entry>,
     runner: Recipient<RunSource>,
+    reputation: Option<Recipient<ReputationInput>>,
 }
 
 impl Scheduler {
@@ -35,7 +40,26 @@ impl Scheduler {
                 (spec.name.clone(), Entry { spec, schedule })
             })
             .collect();
-        Self { entries, runner }
+        Self {
+            entries,
+            runner,
+            reputation: None,
+        }
+    }
+
+    /// Also tells the reputation actor which sources run in shadow mode as that changes.
+    pub fn with_reputation(mut self, reputation: Recipient<ReputationInput>) -> Self {
+        self.reputation = Some(reputation);
+        self
+    }
+
+    fn announce_shadow(&self, source: &str, shadow: bool) {
+        if let Some(reputation) = &self.reputation {
+            let _ = reputation.try_send(ReputationInput::Shadow {
+                source: source.to_owned(),
+                shadow,
+            });
+        }
     }
 
     fn arm(&self, ctx: &mut Context<Self>, source: String) {
@@ -95,6 +119,29 @@ impl Handler<RunFinished> for Scheduler {
     }
 }
 
+impl Handler<AddSource> for Scheduler {
+    type Result = ();
+
+    /// A new name is armed; a known one keeps its timer, schedule and settings and runs the new
+    /// script from its next tick (an upgrade).
+    fn handle(&mut self, msg: AddSource, ctx: &mut Self::Context) {
+        let name = msg.spec.name.clone();
+        self.announce_shadow(&name, msg.spec.shadow);
+        match self.entries.get_mut(&name) {
+            Some(entry) => entry.spec = Arc::new(entry.spec.upgraded_to(&msg.spec)),
+            None => {
+                let schedule = SourceSchedule::new(msg.spec.cron.clone());
+                let entry = Entry {
+                    spec: msg.spec,
+                    schedule,
+                };
+                self.entries.insert(name.clone(), entry);
+                self.arm(ctx, name);
+            }
+        }
+    }
+}
+
 impl Handler<SetPaused> for Scheduler {
     type Result = bool;
 
@@ -106,6 +153,19 @@ impl Handler<SetPaused> for Scheduler {
             }
             None => false,
         }
+    }
+}
+
+impl Handler<SetShadow> for Scheduler {
+    type Result = bool;
+
+    fn handle(&mut self, msg: SetShadow, _ctx: &mut Self::Context) -> bool {
+        let Some(entry) = self.entries.get_mut(&msg.source) else {
+            return false;
+        };
+        entry.spec = Arc::new(entry.spec.with_shadow(msg.shadow));
+        self.announce_shadow(&msg.source, msg.shadow);
+        true
     }
 }
 

@@ -31,6 +31,21 @@ pub struct SourceSpec {
     pub shadow: bool,
 }
 
+impl SourceSpec {
+    /// The same source with shadow mode set to `shadow`.
+    pub fn with_shadow(&self, shadow: bool) -> Self {
+        Self {
+            name: self.name.clone(),
+            script: self.script.clone(),
+            schedule: self.schedule.clone(),
+            cron: self.cron.clone(),
+            symbols: self.symbols.clone(),
+            params: self.params.clone(),
+            shadow,
+        }
+    }
+}
+
 /// Sources that loaded, and an event for each that did not.
 #[derive(Debug, Default)]
 pub struct LoadedSources {

@@ -11,7 +11,7 @@ use mdn_protocol::{Outcome, QuoteId};
 use mdn_store::{SourceEvent, Store};
 
 use crate::clock::now_ms;
-use crate::events::{Counters, NodeEvent, Telemetry};
+use crate::events::{Counters, NodeEvent, QuoteEvent, Telemetry};
 use crate::messages::{CommitDecisions, PendingCommit, RecordSourceEvents};
 
 /// Largest number of decisions committed in one transaction.
@@ -56,12 +56,16 @@ impl StoreWriter {
         let batch: Vec<PendingCommit> = self.decisions.drain(..take).collect();
         let events = std::mem::take(&mut self.events);
         let store = self.store.clone();
+        let commit_time = self.telemetry.metrics.store_commit.clone();
         let fut = async move {
             let commits: Vec<_> = batch.iter().map(|p| p.commit.clone()).collect();
             let decided = if commits.is_empty() {
                 Ok(())
             } else {
-                store.commit(&commits).await.map(|_| ())
+                let started = std::time::Instant::now();
+                let done = store.commit(&commits).await.map(|_| ());
+                commit_time.observe(started.elapsed().as_secs_f64());
+                done
             };
             let recorded = if events.is_empty() {
                 Ok(())
@@ -72,6 +76,7 @@ impl StoreWriter {
         };
         ctx.spawn(fut.into_actor(self).map(|(batch, events, decided, recorded), this, ctx| {
             this.busy = false;
+            this.report_queue();
             let mut retry = false;
             match decided {
                 Ok(()) => this.announce(&batch),
@@ -96,6 +101,12 @@ impl StoreWriter {
         }));
     }
 
+    /// Publishes the queue depth (decisions buffered or being written).
+    fn report_queue(&self) {
+        let depth = i64::try_from(self.decisions.len()).unwrap_or(i64::MAX);
+        self.telemetry.metrics.store_queue.set(depth);
+    }
+
     fn announce(&self, batch: &[PendingCommit]) {
         let now = now_ms();
         let c = &self.telemetry.counters;
@@ -109,15 +120,15 @@ impl StoreWriter {
             Counters::add(counter, 1);
             c.decision_latency.record(now - item.proposed_at_ms);
             let id: QuoteId = d.quote.id();
-            self.telemetry.emit(NodeEvent::Quote {
-                kind: NodeEvent::quote_kind(d.outcome),
+            let event = QuoteEvent {
                 id,
                 symbol: d.quote.symbol.clone(),
                 source: d.quote.source.clone(),
                 price: d.quote.price.to_string(),
                 observed_at: crate::api::rfc3339(d.quote.observed_at_ms),
                 latency_ms: now - item.proposed_at_ms,
-            });
+            };
+            self.telemetry.emit(NodeEvent::quote(d.outcome, event));
         }
     }
 }
@@ -136,6 +147,7 @@ impl Handler<CommitDecisions> for StoreWriter {
 
     fn handle(&mut self, msg: CommitDecisions, ctx: &mut Self::Context) {
         self.decisions.extend(msg.items);
+        self.report_queue();
         if self.decisions.len() >= MAX_BATCH {
             self.flush(ctx);
         }

@@ -12,11 +12,13 @@ use mdn_protocol::merkle::{prove_all, vote_leaf_hash};
 use mdn_protocol::{
     CertificateEntry, Decision, Encode, Outcome, PublicKey, Quote, QuoteId, Verdict,
 };
+use mdn_reputation::DecisionInfo;
 use mdn_store::{DecisionCommit, ScoreEffect, Store};
 
 use crate::clock::now_ms;
 use crate::events::{Counters, Telemetry};
 use crate::messages::{CommitDecisions, PendingCommit, Proposed, VerifiedVotes};
+use crate::reputation::ReputationInput;
 
 /// How often expiry runs and decisions are handed to the store writer.
 const TICK: Duration = Duration::from_millis(50);
@@ -32,6 +34,9 @@ pub struct TallyActor {
     writer: Recipient<CommitDecisions>,
     store: Arc<dyn Store>,
     telemetry: Telemetry,
+    reputation: Option<Recipient<ReputationInput>>,
+    decided_out: Vec<DecisionInfo>,
+    late_out: Vec<(QuoteId, PublicKey, Verdict)>,
 }
 
 impl TallyActor {
@@ -50,7 +55,16 @@ impl TallyActor {
             writer,
             store,
             telemetry,
+            reputation: None,
+            decided_out: Vec::new(),
+            late_out: Vec::new(),
         }
+    }
+
+    /// Also tells the reputation actor about decisions, late votes and equivocations.
+    pub fn with_reputation(mut self, reputation: Recipient<ReputationInput>) -> Self {
+        self.reputation = Some(reputation);
+        self
     }
 
     fn finalize(&mut self, decided: Decided) {
@@ -67,6 +81,20 @@ impl TallyActor {
             certificate: decided.certificate,
         };
         let effects = effects_of(&decision, &decided.votes);
+        if self.reputation.is_some() {
+            let q = &decision.quote;
+            self.decided_out.push(DecisionInfo {
+                quote_id: decided.quote_id,
+                outcome: decision.outcome,
+                source: q.source.clone(),
+                symbol: q.symbol.clone(),
+                price: q.price,
+                observed_at_ms: q.observed_at_ms,
+                proposer: q.proposer,
+                decided_at_ms: decision.decided_at_ms,
+                votes: decided.votes.clone(),
+            });
+        }
         self.outbox.push(PendingCommit {
             commit: DecisionCommit { decision, effects },
             proposed_at_ms,
@@ -75,6 +103,9 @@ impl TallyActor {
 
     fn on_equivocation(&self, evidence: Evidence) {
         Counters::add(&self.telemetry.counters.equivocations, 1);
+        if let Some(reputation) = &self.reputation {
+            let _ = reputation.try_send(ReputationInput::Equivocation(evidence.voter));
+        }
         tracing::warn!(voter = %evidence.voter, quote = %evidence.quote_id, "equivocation");
         let record = mdn_store::Evidence {
             voter: evidence.voter,
@@ -100,6 +131,7 @@ impl TallyActor {
         // Quotes that were never voted on expire too; drop their bodies with them.
         let horizon = now - PARK_MS;
         self.quotes.retain(|_, (_, at)| *at >= horizon);
+        self.flush_reputation();
         if !self.outbox.is_empty() {
             let items = std::mem::take(&mut self.outbox);
             if let Err(err) = self.writer.try_send(CommitDecisions { items }) {
@@ -108,6 +140,29 @@ impl TallyActor {
                 | SendError::Closed(CommitDecisions { items })) = err;
                 self.outbox = items;
             }
+        }
+    }
+}
+
+impl TallyActor {
+    /// Hands decisions and late votes to the reputation actor; drops them (logged) if its mailbox
+    /// is full, so reputation can never slow down counting.
+    fn flush_reputation(&mut self) {
+        let Some(reputation) = &self.reputation else {
+            return;
+        };
+        if !self.decided_out.is_empty() {
+            let items = std::mem::take(&mut self.decided_out);
+            if reputation
+                .try_send(ReputationInput::Decided(items))
+                .is_err()
+            {
+                tracing::warn!("reputation mailbox full: decisions not scored");
+            }
+        }
+        if !self.late_out.is_empty() {
+            let items = std::mem::take(&mut self.late_out);
+            let _ = reputation.try_send(ReputationInput::LateVotes(items));
         }
     }
 }
@@ -218,6 +273,9 @@ impl Handler<VerifiedVotes> for TallyActor {
             {
                 VoteOutcome::Decided(decided) => self.finalize(decided),
                 VoteOutcome::Equivocation(evidence) => self.on_equivocation(*evidence),
+                VoteOutcome::AlreadyDecided(_) if self.reputation.is_some() => {
+                    self.late_out.push((vote.quote_id, voter, vote.verdict));
+                }
                 _ => {}
             }
         }

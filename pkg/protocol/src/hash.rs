@@ -11,8 +11,12 @@ pub const TAG_QUOTE_ID: &[u8] = b"mdnode/v1/quote-id";
 pub const TAG_OBSERVATION_BATCH: &[u8] = b"mdnode/v1/observation-batch";
 /// Tag prefixed to an encoded vote batch header to form the signed message.
 pub const TAG_VOTE_BATCH: &[u8] = b"mdnode/v1/vote-batch";
+/// Tag prefixed to a reputation report's unsigned encoding to form the signed message.
+pub const TAG_REPUTATION_REPORT: &[u8] = b"mdnode/v1/reputation-report";
 /// Tag prefixed to an encoded vote to form its Merkle leaf bytes.
 pub const TAG_VOTE_LEAF: &[u8] = b"mdnode/v1/vote";
+/// Tag prefixed to a script announcement's unsigned encoding to form the signed message.
+pub const TAG_SCRIPT_ANNOUNCEMENT: &[u8] = b"mdnode/v1/script-announcement";
 
 /// SHA-256 of the concatenation of `parts`.
 pub fn sha256(parts: &[&[u8]]) -> Hash32 {

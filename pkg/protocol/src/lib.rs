@@ -8,7 +8,9 @@
 //! - [`merkle`]: RFC 6962 Merkle trees over a vote batch's votes, proofs.
 //! - [`validators`]: the validator set and quorum threshold.
 //! - [`certificate`]: building and verifying certificates.
+//! - [`report`]: signed reputation reports (peer and source scores per epoch).
 //! - [`checks`]: quote well-formedness and decision consistency.
+//! - [`script`]: [`ScriptAnnouncement`], an author's signed offer of a scraper script.
 //!
 //! `docs/protocol.md` is the normative description of the bytes; `tests/vectors/` holds test vectors.
 
@@ -17,6 +19,8 @@ pub mod checks;
 pub mod encoding;
 pub mod hash;
 pub mod merkle;
+pub mod report;
+pub mod script;
 pub mod sign;
 pub mod types;
 pub mod validators;
@@ -26,6 +30,8 @@ pub use checks::{DecisionError, QuoteError};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use encoding::{Decode, DecodeError, Encode, Reader};
 pub use merkle::MerkleError;
+pub use report::{PeerScore, ReputationReport, SourceScoreEntry};
+pub use script::ScriptAnnouncement;
 pub use sign::{SignatureError, generate_signing_key, signing_key_from_seed, verify_vote_batches};
 pub use types::*;
 pub use validators::{Quorum, ValidatorSet, ValidatorSetError};

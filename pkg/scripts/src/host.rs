@@ -1,17 +1,24 @@
 //! Host functions scripts may call: `http_get`, `http_get_json`, `parse_json`, `now_ms`,
-//! `parse_rfc3339_ms`, `url_encode`, `emit`. Each run gets its own [`HostContext`].
+//! `parse_rfc3339_ms`, `url_encode`, `split_pair`, `emit`, and the bulk path `json_get`, `json_rows`,
+//! `names`, `emit_all` (in `rows`). Each run gets its own [`HostContext`]; the functions are
+//! registered once per engine and find the context of the run on their thread ([`enter`]), so one
+//! engine serves every run of a worker thread.
 
+mod rows;
+
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use mdn_protocol::Hash32;
 use reqwest::Url;
-use rhai::{Dynamic, Engine, EvalAltResult, Map};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 use sha2::{Digest, Sha256};
 
 use crate::fetch::{FetchError, Fetcher};
 use crate::limits::Limits;
 use crate::validate::EmittedQuote;
+use rows::Rows;
 
 type HostResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -233,18 +240,59 @@ pub(crate) fn url_encode(text: &str) -> String {
     out
 }
 
-/// Registers the host functions bound to `ctx`.
-pub(crate) fn register(engine: &mut Engine, ctx: &Arc<HostContext>) {
-    let c = Arc::clone(ctx);
-    engine.register_fn("http_get", move |url: &str| c.http_get(url));
-    let c = Arc::clone(ctx);
-    engine.register_fn("http_get_json", move |url: &str| -> HostResult<Dynamic> {
-        let body = c.http_get(url)?;
+thread_local! {
+    /// The context of the run in progress on this thread.
+    static CURRENT: RefCell<Option<Arc<HostContext>>> = const { RefCell::new(None) };
+}
+
+/// Makes `ctx` the context of host calls on this thread until the guard is dropped.
+pub(crate) fn enter(ctx: Arc<HostContext>) -> RunGuard {
+    CURRENT.with_borrow_mut(|c| *c = Some(ctx));
+    RunGuard(())
+}
+
+/// Clears the thread's run context when dropped (also on unwinding).
+pub(crate) struct RunGuard(());
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        CURRENT.with_borrow_mut(|c| *c = None);
+    }
+}
+
+/// The context of the run on this thread.
+fn current() -> HostResult<Arc<HostContext>> {
+    CURRENT
+        .with_borrow(Clone::clone)
+        .ok_or_else(|| "host function called outside a script run".into())
+}
+
+/// The deadline of the run on this thread, if one is in progress.
+pub(crate) fn current_deadline() -> Option<Instant> {
+    CURRENT.with_borrow(|c| c.as_ref().map(|c| c.deadline))
+}
+
+/// Registers the host functions; they act on the context set with [`enter`].
+pub(crate) fn register(engine: &mut Engine, limits: &Limits) {
+    engine.register_fn("http_get", |url: &str| current()?.http_get(url));
+    engine.register_fn("http_get_json", |url: &str| -> HostResult<Dynamic> {
+        let body = current()?.http_get(url)?;
         crate::json::parse_json(&body).map_err(|e| format!("http_get_json {url}: {e}").into())
     });
     engine.register_fn("parse_json", |text: &str| -> HostResult<Dynamic> {
         crate::json::parse_json(text).map_err(|e| format!("parse_json: {e}").into())
     });
+    engine.register_fn(
+        "json_get",
+        |text: &str, path: &str| -> HostResult<Dynamic> {
+            match crate::json::table::find_value(text, path) {
+                Ok(Some(range)) => crate::json::parse_json(&text[range]),
+                Ok(None) => Ok(Dynamic::UNIT),
+                Err(e) => Err(e),
+            }
+            .map_err(|e| format!("json_get: {e}").into())
+        },
+    );
     engine.register_fn("now_ms", now_ms);
     engine.register_fn("parse_rfc3339_ms", |text: &str| -> HostResult<i64> {
         chrono::DateTime::parse_from_rfc3339(text)
@@ -252,6 +300,47 @@ pub(crate) fn register(engine: &mut Engine, ctx: &Arc<HostContext>) {
             .map_err(|e| format!("parse_rfc3339_ms: {text:?} is not an RFC 3339 time: {e}").into())
     });
     engine.register_fn("url_encode", |text: &str| url_encode(text));
-    let c = Arc::clone(ctx);
-    engine.register_fn("emit", move |map: Map| c.emit(map));
+    engine.register_fn("split_pair", |name: &str, quotes: Array| {
+        split_pair(name, &quotes)
+    });
+    engine.register_fn("emit", |map: Map| current()?.emit(map));
+
+    let max_rows = limits.max_array_size;
+    engine.register_type_with_name::<Rows>("Rows");
+    engine.register_fn(
+        "json_rows",
+        move |text: ImmutableString, rows_path: &str, columns: Map| {
+            Rows::extract(text, rows_path, &columns, max_rows)
+        },
+    );
+    engine.register_fn("len", |rows: &mut Rows| {
+        i64::try_from(rows.len()).unwrap_or(i64::MAX)
+    });
+    engine.register_fn("names", |rows: &mut Rows| rows.names());
+    engine.register_fn("emit_all", |rows: &mut Rows, symbols: Map| {
+        current()?.emit_all(rows, Some(&symbols))
+    });
+    engine.register_fn("emit_all", |rows: &mut Rows| {
+        current()?.emit_all(rows, None)
+    });
+}
+
+/// `"BASE/QUOTE"` of a venue name written `BASEQUOTE`, trying `quotes` as suffixes in order; `()`
+/// when none matches with a non-empty base.
+fn split_pair(name: &str, quotes: &[Dynamic]) -> HostResult<Dynamic> {
+    for q in quotes {
+        let Some(q) = q.read_lock::<ImmutableString>() else {
+            return Err(format!(
+                "split_pair: quote currencies must be strings, got {}",
+                q.type_name()
+            )
+            .into());
+        };
+        if let Some(base) = name.strip_suffix(q.as_str())
+            && !base.is_empty()
+        {
+            return Ok(Dynamic::from(format!("{base}/{}", q.as_str())));
+        }
+    }
+    Ok(Dynamic::UNIT)
 }

@@ -8,6 +8,8 @@ use std::borrow::Cow;
 
 use rhai::{Array, Dynamic, Map};
 
+pub mod table;
+
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 64;
 
@@ -273,6 +275,17 @@ impl<'a> Parser<'a> {
     }
 
     fn number(&mut self) -> Result<Dynamic, JsonError> {
+        let (start, integer) = self.number_span()?;
+        let text = &self.text[start..self.pos];
+        if integer && let Ok(i) = text.parse::<i64>() {
+            return Ok(Dynamic::from_int(i));
+        }
+        Ok(Dynamic::from(text.to_owned()))
+    }
+
+    /// Scans a number; returns where it starts and whether it is written as an integer (no
+    /// fraction, no exponent). It ends at `self.pos`.
+    fn number_span(&mut self) -> Result<(usize, bool), JsonError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -303,11 +316,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error("expected digits in an exponent"));
             }
         }
-        let text = &self.text[start..self.pos];
-        if integer && let Ok(i) = text.parse::<i64>() {
-            return Ok(Dynamic::from_int(i));
-        }
-        Ok(Dynamic::from(text.to_owned()))
+        Ok((start, integer))
     }
 }
 

@@ -97,6 +97,14 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// The symbols (as the script wrote them) of the items dropped as too old, one per item.
+    pub fn stale_symbols(&self) -> impl Iterator<Item = &str> {
+        self.rejected
+            .iter()
+            .filter(|line| line.contains(crate::validate::STALE_WORDS))
+            .map(|line| line.split_once(':').map_or("", |(symbol, _)| symbol.trim()))
+    }
+
     /// The report as pretty-printed JSON (decimals as strings, hashes as hex).
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self)

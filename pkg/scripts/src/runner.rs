@@ -1,5 +1,6 @@
-//! One run of a script on the calling (blocking) thread: builds the sandbox, runs the AST, maps
-//! the result to a [`RunOutcome`] and validates the output.
+//! One run of a script on the calling (blocking) thread: takes the thread's sandbox engine, runs
+//! the AST with this run's host context, maps the result to a [`RunOutcome`] and validates the
+//! output.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -36,9 +37,7 @@ pub fn run_blocking(
         limits: limits.clone(),
         deadline,
     });
-    let mut engine = sandbox::base_engine(limits);
-    sandbox::set_deadline(&mut engine, deadline);
-    host::register(&mut engine, &ctx);
+    let engine = sandbox::run_engine(limits);
 
     let mut params = Map::new();
     for (k, v) in script.manifest.params.iter().chain(&request.params) {
@@ -52,7 +51,9 @@ pub fn run_blocking(
     scope.push_constant("params", params);
     scope.push_constant("symbols", symbol_values);
 
+    let guard = host::enter(Arc::clone(&ctx));
     let result = engine.run_ast_with_scope(&mut scope, &script.ast);
+    drop(guard);
     drop(engine);
     let state = std::mem::take(&mut *ctx.state());
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

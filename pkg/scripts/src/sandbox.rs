@@ -1,6 +1,9 @@
 //! The restricted Rhai engine: only core language, arithmetic, logic, strings, arrays, maps, math
-//! conversions and basic time; no file, process, module or `eval` access; every limit set.
+//! conversions and basic time; no file, process, module or `eval` access; every limit set. One run
+//! engine per thread ([`run_engine`]).
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -10,6 +13,7 @@ use rhai::packages::{
 };
 use rhai::{Dynamic, Engine, OptimizationLevel};
 
+use crate::host;
 use crate::limits::Limits;
 
 /// Check the clock every this many operations (reading it on every one would cost ~20 ns each).
@@ -68,15 +72,42 @@ pub(crate) fn base_engine(limits: &Limits) -> Engine {
     engine
 }
 
-/// Adds the wall-clock deadline: the run is terminated once `deadline` passes.
-pub(crate) fn set_deadline(engine: &mut Engine, deadline: Instant) {
+/// Adds the wall-clock deadline of the run on the current thread (`host::enter`): the run is
+/// terminated once it passes, or at once when no run is entered.
+fn set_deadline(engine: &mut Engine) {
     engine.on_progress(move |ops| {
-        if ops % CLOCK_CHECK_EVERY == 0 && Instant::now() >= deadline {
-            Some(Dynamic::from("wall-clock timeout"))
-        } else {
-            None
+        if ops % CLOCK_CHECK_EVERY != 0 {
+            return None;
+        }
+        match host::current_deadline() {
+            Some(deadline) if Instant::now() < deadline => None,
+            _ => Some(Dynamic::from("wall-clock timeout")),
         }
     });
+}
+
+thread_local! {
+    /// This thread's run engine and the limits it was built with.
+    static RUN_ENGINE: RefCell<Option<(Limits, Rc<Engine>)>> = const { RefCell::new(None) };
+}
+
+/// The engine for runs with `limits` on this thread: packages, limits, deadline check and host
+/// functions. Built once per thread (and again when the limits change); it keeps no state between
+/// runs (each run has its own scope, and host calls their own `host::enter` context).
+pub(crate) fn run_engine(limits: &Limits) -> Rc<Engine> {
+    RUN_ENGINE.with_borrow_mut(|slot| {
+        if let Some((built_with, engine)) = slot.as_ref()
+            && built_with == limits
+        {
+            return Rc::clone(engine);
+        }
+        let mut engine = base_engine(limits);
+        set_deadline(&mut engine);
+        host::register(&mut engine, limits);
+        let engine = Rc::new(engine);
+        *slot = Some((limits.clone(), Rc::clone(&engine)));
+        engine
+    })
 }
 
 /// Compiles `source` with the sandbox's syntax limits.

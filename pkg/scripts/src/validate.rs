@@ -70,6 +70,10 @@ pub fn validate_output(
     (quotes, rejected)
 }
 
+/// The words that mark an item dropped as too old, as they appear in [`crate::RunReport`]'s
+/// `rejected` lines (`SYMBOL: observed_at … ms old (allowed … ms)`).
+pub(crate) const STALE_WORDS: &str = " ms old (allowed ";
+
 /// Validates one item.
 pub fn validate_one(
     item: &EmittedQuote,
@@ -128,7 +132,7 @@ pub fn validate_one(
     let age = policy.now_ms.saturating_sub(item.observed_at_ms);
     if age > policy.max_age_ms {
         return Err(format!(
-            "observed_at {} is {age} ms old (allowed {} ms)",
+            "observed_at {} is {age}{STALE_WORDS}{} ms)",
             item.observed_at_ms, policy.max_age_ms
         ));
     }

@@ -297,3 +297,42 @@ async fn hostile_runs_do_not_affect_a_concurrent_good_run() {
     assert_eq!(report.outcome, RunOutcome::Ok { quotes: 4 }, "{report:?}");
     assert_eq!(report.quotes[0].price.to_string(), "64947");
 }
+
+#[test]
+fn runs_on_one_thread_share_no_state_and_pick_up_new_limits() {
+    // One engine serves every run of a thread: a second run must not see the first's functions,
+    // variables or quotes, and different limits must take effect.
+    let fetcher = Arc::new(mdn_scripts::StaticFetcher {
+        response: mdn_scripts::Fetched {
+            status: 200,
+            body: "[]".to_owned(),
+        },
+    });
+    let run = |s: &Arc<Script>, limits: &Limits| {
+        mdn_scripts::run_blocking(s, &RunRequest::default(), limits, fetcher.clone())
+    };
+    let first = script(
+        "[127.0.0.1]",
+        "fn helper() { 1 }\nlet leaked = helper();\nhttp_get(\"http://127.0.0.1/\");\nemit(#{symbol: \"BTC/USD\", price: \"1\"});",
+    );
+    let report = run(&first, &fixture_limits());
+    assert_eq!(report.outcome, RunOutcome::Ok { quotes: 1 }, "{report:?}");
+    let second = script("[]", "helper();");
+    let report = run(&second, &fixture_limits());
+    let (message, ..) = script_error(&report.outcome);
+    assert!(message.contains("helper"), "{message}");
+    let third = script("[]", "leaked");
+    let report = run(&third, &fixture_limits());
+    let (message, ..) = script_error(&report.outcome);
+    assert!(message.contains("leaked"), "{message}");
+    let empty = run(&script("[]", "let x = 1;"), &fixture_limits());
+    assert_eq!(empty.outcome, RunOutcome::Ok { quotes: 0 });
+    let tight = Limits {
+        max_operations: 1_000,
+        ..fixture_limits()
+    };
+    let looping = script("[]", "let i = 0;\nwhile true { i += 1; }");
+    let report = run(&looping, &tight);
+    let (message, ..) = script_error(&report.outcome);
+    assert!(message.contains("too many operations"), "{message}");
+}

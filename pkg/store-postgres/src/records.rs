@@ -134,29 +134,31 @@ pub(crate) async fn events(
     rows.iter().map(event_from_row).collect()
 }
 
-const SCORE_COLS: &str =
-    "source, score, acceptance, deviation, staleness, reliability, quarantined, updated_at";
+const SCORE_COLS: &str = "source, score, acceptance, deviation, staleness, reliability, quarantined, updated_at, symbol, \
+     network_score";
 
 pub(crate) async fn put_scores(c: &mut Object, scores: &[SourceScore]) -> Result<(), Fail> {
     let tx = c.transaction().await?;
     let current = tx
         .prepare_cached(&format!(
-            "INSERT INTO source_scores ({SCORE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (source) DO UPDATE SET score = EXCLUDED.score, \
+            "INSERT INTO source_scores ({SCORE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (source, symbol) DO UPDATE SET score = EXCLUDED.score, \
                acceptance = EXCLUDED.acceptance, deviation = EXCLUDED.deviation, \
                staleness = EXCLUDED.staleness, reliability = EXCLUDED.reliability, \
-               quarantined = EXCLUDED.quarantined, updated_at = EXCLUDED.updated_at"
+               quarantined = EXCLUDED.quarantined, updated_at = EXCLUDED.updated_at, \
+               network_score = EXCLUDED.network_score"
         ))
         .await?;
     let history = tx
         .prepare_cached(&format!(
             "INSERT INTO source_score_history ({SCORE_COLS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         ))
         .await?;
     for s in scores {
         let at = time(s.updated_at_ms);
-        let values: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
+        let symbol = s.symbol.clone().unwrap_or_default();
+        let values: [&(dyn tokio_postgres::types::ToSql + Sync); 10] = [
             &s.source,
             &s.score,
             &s.acceptance,
@@ -165,6 +167,8 @@ pub(crate) async fn put_scores(c: &mut Object, scores: &[SourceScore]) -> Result
             &s.reliability,
             &s.quarantined,
             &at,
+            &symbol,
+            &s.network_score,
         ];
         tx.execute(&current, &values).await?;
         tx.execute(&history, &values).await?;
@@ -183,11 +187,13 @@ fn score_from_row(row: &Row) -> Result<SourceScore, Fail> {
         reliability: row.try_get(5)?,
         quarantined: row.try_get(6)?,
         updated_at_ms: millis(row.try_get(7)?),
+        symbol: Some(row.try_get::<_, String>(8)?).filter(|s| !s.is_empty()),
+        network_score: row.try_get(9)?,
     })
 }
 
 pub(crate) async fn scores(c: &Object) -> Result<Vec<SourceScore>, Fail> {
-    let sql = format!("SELECT {SCORE_COLS} FROM source_scores ORDER BY source");
+    let sql = format!("SELECT {SCORE_COLS} FROM source_scores ORDER BY source, symbol");
     c.query(&sql, &[])
         .await?
         .iter()
@@ -198,14 +204,18 @@ pub(crate) async fn scores(c: &Object) -> Result<Vec<SourceScore>, Fail> {
 pub(crate) async fn score_history(
     c: &Object,
     source: &str,
+    symbol: Option<&str>,
     since_ms: i64,
 ) -> Result<Vec<SourceScore>, Fail> {
     let sql = format!(
-        "SELECT {SCORE_COLS} FROM source_score_history WHERE source = $1 AND updated_at >= $2 \
-         ORDER BY updated_at, id"
+        "SELECT {SCORE_COLS} FROM source_score_history WHERE source = $1 AND symbol = $2 \
+         AND updated_at >= $3 ORDER BY updated_at, id"
     );
     let statement = c.prepare_cached(&sql).await?;
-    let rows = c.query(&statement, &[&source, &time(since_ms)]).await?;
+    let symbol = symbol.unwrap_or_default();
+    let rows = c
+        .query(&statement, &[&source, &symbol, &time(since_ms)])
+        .await?;
     rows.iter().map(score_from_row).collect()
 }
 

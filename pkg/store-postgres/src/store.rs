@@ -145,9 +145,14 @@ impl Store for PgStore {
             .await)
     }
 
-    async fn source_score_history(&self, source: &str, since_ms: i64) -> Result<Vec<SourceScore>> {
+    async fn source_score_history(
+        &self,
+        source: &str,
+        symbol: Option<&str>,
+        since_ms: i64,
+    ) -> Result<Vec<SourceScore>> {
         with_client!(&self.pool, "reading score history", |c| {
-            records::score_history(c, source, since_ms).await
+            records::score_history(c, source, symbol, since_ms).await
         })
     }
 

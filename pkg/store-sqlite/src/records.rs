@@ -132,19 +132,19 @@ pub(crate) fn events(
     }
 }
 
-const SCORE_COLS: &str =
-    "source, score, acceptance, deviation, staleness, reliability, quarantined, updated_at_ms";
+const SCORE_COLS: &str = "source, score, acceptance, deviation, staleness, reliability, quarantined, updated_at_ms, \
+     symbol, network_score";
 
 pub(crate) fn put_scores(c: &mut Connection, scores: &[SourceScore]) -> Result<(), Fail> {
     let tx = c.transaction()?;
     {
         let mut current = tx.prepare_cached(&format!(
             "INSERT OR REPLACE INTO source_scores ({SCORE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
-             ?7, ?8)"
+             ?7, ?8, ?9, ?10)"
         ))?;
         let mut history = tx.prepare_cached(&format!(
             "INSERT INTO source_score_history ({SCORE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
-             ?8)"
+             ?8, ?9, ?10)"
         ))?;
         for s in scores {
             let values = params![
@@ -155,7 +155,9 @@ pub(crate) fn put_scores(c: &mut Connection, scores: &[SourceScore]) -> Result<(
                 s.staleness,
                 s.reliability,
                 s.quarantined,
-                s.updated_at_ms
+                s.updated_at_ms,
+                s.symbol.clone().unwrap_or_default(),
+                s.network_score
             ];
             current.execute(values)?;
             history.execute(values)?;
@@ -175,24 +177,28 @@ fn score_from_row(r: &Row<'_>) -> Result<SourceScore, Fail> {
         reliability: r.get(5)?,
         quarantined: r.get(6)?,
         updated_at_ms: r.get(7)?,
+        symbol: Some(r.get::<_, String>(8)?).filter(|s| !s.is_empty()),
+        network_score: r.get(9)?,
     })
 }
 
 pub(crate) fn scores(c: &Connection) -> Result<Vec<SourceScore>, Fail> {
-    let sql = format!("SELECT {SCORE_COLS} FROM source_scores ORDER BY source");
+    let sql = format!("SELECT {SCORE_COLS} FROM source_scores ORDER BY source, symbol");
     all(c, &sql, [], score_from_row)
 }
 
 pub(crate) fn score_history(
     c: &Connection,
     source: &str,
+    symbol: Option<&str>,
     since_ms: i64,
 ) -> Result<Vec<SourceScore>, Fail> {
     let sql = format!(
-        "SELECT {SCORE_COLS} FROM source_score_history WHERE source = ?1 AND updated_at_ms >= ?2 \
-         ORDER BY updated_at_ms, id"
+        "SELECT {SCORE_COLS} FROM source_score_history WHERE source = ?1 AND symbol = ?2 \
+         AND updated_at_ms >= ?3 ORDER BY updated_at_ms, id"
     );
-    all(c, &sql, params![source, since_ms], score_from_row)
+    let symbol = symbol.unwrap_or_default();
+    all(c, &sql, params![source, symbol, since_ms], score_from_row)
 }
 
 pub(crate) fn source_stats(c: &Connection) -> Result<Vec<SourceStat>, Fail> {

@@ -117,11 +117,17 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn source_score_history(&self, source: &str, since_ms: i64) -> Result<Vec<SourceScore>> {
+    async fn source_score_history(
+        &self,
+        source: &str,
+        symbol: Option<&str>,
+        since_ms: i64,
+    ) -> Result<Vec<SourceScore>> {
         let source = source.to_owned();
+        let symbol = symbol.map(str::to_owned);
         self.worker
             .call("reading score history", move |c| {
-                records::score_history(c, &source, since_ms)
+                records::score_history(c, &source, symbol.as_deref(), since_ms)
             })
             .await
     }

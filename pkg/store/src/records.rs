@@ -70,8 +70,12 @@ impl SourceEventKind {
 pub struct SourceScore {
     /// Source name.
     pub source: String,
-    /// Overall score.
+    /// The symbol, or `None` for the source as a whole.
+    pub symbol: Option<String>,
+    /// Overall score (this node's own view).
     pub score: f64,
+    /// The network view: median of the validators' reports, if any reported it.
+    pub network_score: Option<f64>,
     /// Share of the source's quotes that were validated.
     pub acceptance: f64,
     /// Closeness to consensus (1 = on consensus).

@@ -65,7 +65,12 @@ pub trait Store: Send + Sync {
     async fn source_scores(&self) -> Result<Vec<SourceScore>>;
 
     /// Score history of one source since `since_ms`, oldest first.
-    async fn source_score_history(&self, source: &str, since_ms: i64) -> Result<Vec<SourceScore>>;
+    async fn source_score_history(
+        &self,
+        source: &str,
+        symbol: Option<&str>,
+        since_ms: i64,
+    ) -> Result<Vec<SourceScore>>;
 
     /// Decision counters per source and symbol, sorted by source then symbol.
     async fn source_stats(&self) -> Result<Vec<SourceStat>>;

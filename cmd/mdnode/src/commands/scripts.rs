@@ -1,5 +1,5 @@
-//! `mdnode scripts`: check, run once and list scraper scripts (`publish` and `install` belong to the
-//! script-sharing work and are not part of this module yet).
+//! `mdnode scripts`: check, run once and list scraper scripts here; publish, install, trust and
+//! list the network's catalogue through a node (see `scripts_remote`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -10,14 +10,49 @@ use anyhow::{Context, bail};
 use mdn_protocol::Symbol;
 use mdn_scripts::{Limits, RunOutcome, RunReport, RunRequest, Script, ScriptPool};
 
+use super::scripts_remote::{self, Remote};
+
 /// Subcommands of `mdnode scripts`.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
-    /// List the scripts in a directory: name, version, hash prefix, symbols, schedule.
+    /// List the scripts in a directory: name, version, hash prefix, symbols, schedule; with
+    /// `--available`, the scripts announced on the network (from the node's catalogue).
     List {
         /// Directory holding `*.rhai` scripts.
         #[arg(long, default_value = "scripts")]
         dir: PathBuf,
+        /// List the node's catalogue of announced scripts instead.
+        #[arg(long)]
+        available: bool,
+        /// With `--available`: print the API's JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        remote: Remote,
+    },
+    /// Sign a script with the author's key and announce it through the node.
+    Publish {
+        /// The script file.
+        file: PathBuf,
+        /// The author's key file (PKCS#8 PEM); default: the node's key (`node.key_file`).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[command(flatten)]
+        remote: Remote,
+    },
+    /// Install an announced script by hash: the node fetches and checks it; it does not run yet.
+    Install {
+        /// The script's SHA-256 (64 hex).
+        hash: String,
+        #[command(flatten)]
+        remote: Remote,
+    },
+    /// Trust an installed script: the node starts running it (in shadow mode unless configured).
+    Trust {
+        /// The script's SHA-256 (64 hex).
+        hash: String,
+        #[command(flatten)]
+        remote: Remote,
     },
     /// Check a script's manifest and code; errors are printed as FILE:LINE:COLUMN (exit 1).
     Check {
@@ -46,7 +81,18 @@ pub(crate) enum Command {
 /// Runs `mdnode scripts`.
 pub(crate) fn run(cmd: Command) -> anyhow::Result<()> {
     match cmd {
-        Command::List { dir } => list(&dir),
+        Command::List {
+            available: true,
+            json,
+            remote,
+            ..
+        } => scripts_remote::list_available(&remote, json),
+        Command::List { dir, .. } => list(&dir),
+        Command::Publish { file, key, remote } => {
+            scripts_remote::publish(&file, key.as_deref(), &remote)
+        }
+        Command::Install { hash, remote } => scripts_remote::install(&hash, &remote),
+        Command::Trust { hash, remote } => scripts_remote::trust(&hash, &remote),
         Command::Check { file } => check(&file),
         Command::Run {
             file,

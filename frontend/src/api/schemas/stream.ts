@@ -1,6 +1,6 @@
 /** Schemas of the live stream's server → client frames (`/api/v1/stream`). */
 import { z } from 'zod'
-import { decimal, hex32, peerId, symbol, time } from './common'
+import { count, decimal, hex32, peerId, symbol, time } from './common'
 
 export const decisionEvent = z.object({
   type: z.enum(['quote.validated', 'quote.rejected', 'quote.expired']),
@@ -16,8 +16,10 @@ export type DecisionEvent = z.infer<typeof decisionEvent>
 export const priceEvent = z.object({
   type: z.literal('price.updated'),
   symbol,
+  interval_start: time.optional(),
   price: decimal,
   confidence: decimal,
+  sources: count.optional(),
 })
 export type PriceEvent = z.infer<typeof priceEvent>
 
@@ -29,7 +31,8 @@ export const peerEvent = z.object({
 export const scoreEvent = z.object({
   type: z.literal('source.score'),
   source: z.string(),
-  score: z.number(),
+  score: z.number().nullable(),
+  quarantined: z.boolean().optional(),
 })
 export type ScoreEvent = z.infer<typeof scoreEvent>
 

@@ -8,6 +8,8 @@ export function StreamIndicator() {
   const status = useStreamStatus()
   return (
     <span
+      data-testid="stream-status"
+      data-status={status}
       className="inline-flex items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs"
       title="Live updates over /api/v1/stream"
     >

@@ -14,7 +14,17 @@ const KIND = {
   'quote.expired': ['expired', 'warning'],
 } as const
 
-export function LiveFeed({ limit = 60, symbol }: { limit?: number; symbol?: string }) {
+/** The live decisions, all or of one `symbol` (then the symbol column is left out). */
+export function LiveFeed({
+  limit = 60,
+  symbol,
+  className,
+}: {
+  limit?: number
+  symbol?: string
+  /** Classes of the scrolling list, e.g. its maximum height. */
+  className?: string
+}) {
   const all = useStore(recentDecisions)
   const items = (symbol ? all.filter((d) => d.symbol === symbol) : all).slice(0, limit)
   return (
@@ -30,17 +40,25 @@ export function LiveFeed({ limit = 60, symbol }: { limit?: number; symbol?: stri
           New decisions appear here as the network reaches them.
         </EmptyState>
       ) : (
-        <ul aria-label="Live decisions" className="max-h-[560px] divide-y overflow-y-auto">
+        <ul
+          aria-label="Live decisions"
+          className={cn('max-h-[560px] divide-y overflow-y-auto', className)}
+        >
           {items.map((d) => {
             const [label, variant] = KIND[d.type]
             return (
               <li key={`${d.id}-${d.type}`} data-testid="feed-item">
                 <Link
                   to={`/quotes/${d.id}`}
-                  className="grid grid-cols-[5.5rem_1fr_auto] items-center gap-2 px-4 py-1.5 text-xs hover:bg-muted/50 sm:grid-cols-[6rem_7rem_1fr_auto_4rem]"
+                  className={cn(
+                    'grid items-center gap-2 px-4 py-1.5 text-xs hover:bg-muted/50',
+                    symbol
+                      ? 'grid-cols-[5.5rem_1fr_auto] sm:grid-cols-[5.5rem_1fr_auto_4rem]'
+                      : 'grid-cols-[5.5rem_1fr_auto] sm:grid-cols-[6rem_7rem_1fr_auto_4rem]',
+                  )}
                 >
                   <span className="num text-muted-foreground">{formatTime(d.receivedAt)}</span>
-                  <span className="font-medium">{d.symbol}</span>
+                  {!symbol && <span className="font-medium">{d.symbol}</span>}
                   <span className="hidden truncate text-muted-foreground sm:inline">
                     {d.source}
                   </span>

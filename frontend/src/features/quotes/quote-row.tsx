@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import { useNavigate } from 'react-router'
 import { Change } from '@/components/change'
+import { TrendLine } from '@/components/trend-line'
 import { TableCell, TableRow } from '@/components/ui/table'
 import { formatAgo, formatDecimal, toNumber } from '@/lib/format'
 import { symbolPath } from '@/lib/route-params'
@@ -24,6 +25,8 @@ export function QuoteRow({ row, now }: { row: SymbolRow; now: number }) {
     <TableRow
       key={flash?.n}
       data-testid="quote-row"
+      data-symbol={row.symbol}
+      data-flash={flash?.dir}
       tabIndex={0}
       onClick={open}
       onKeyDown={(e) => e.key === 'Enter' && open()}
@@ -34,6 +37,7 @@ export function QuoteRow({ row, now }: { row: SymbolRow; now: number }) {
         <span className="text-muted-foreground">/{quote}</span>
       </TableCell>
       <TableCell
+        data-testid="quote-price"
         className={cn(
           'num text-right font-medium',
           flash?.dir === 'up' && 'text-up',
@@ -44,6 +48,9 @@ export function QuoteRow({ row, now }: { row: SymbolRow; now: number }) {
       </TableCell>
       <TableCell className="text-right">
         <Change pct={row.change24h} />
+      </TableCell>
+      <TableCell className="hidden text-center lg:table-cell">
+        <TrendLine values={row.trend} label={`Recent prices of ${row.symbol}`} />
       </TableCell>
       <TableCell className="num hidden text-right text-xs text-muted-foreground md:table-cell">
         {row.consensus ? (

@@ -11,6 +11,7 @@ export function QuotesTable({ rows, now }: { rows: SymbolRow[]; now: number }) {
           <TableHead>Symbol</TableHead>
           <TableHead className="text-right">Last</TableHead>
           <TableHead className="text-right">24h</TableHead>
+          <TableHead className="hidden text-center lg:table-cell">Live trend</TableHead>
           <TableHead className="hidden text-right md:table-cell">Consensus ± conf.</TableHead>
           <TableHead className="text-right">Sources</TableHead>
           <TableHead className="hidden text-right sm:table-cell">Updated</TableHead>

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { applyEvent } from '@/stream/apply-event'
+import { recentPrices } from '@/stream/live-stores'
 import { mockApi, renderRoute } from '@/test/render'
 
 describe('quotes page', () => {
@@ -47,6 +48,28 @@ describe('quotes page', () => {
       screen.getAllByTestId('quote-row').find((r) => r.textContent?.includes('ETH'))
     await waitFor(() => expect(ethRow()).toHaveTextContent('3,400.5'))
     expect(ethRow()).toHaveClass('flash-down')
+  })
+
+  it('draws a live trend line once two validated prices arrived', async () => {
+    recentPrices.set({})
+    mockApi()
+    const { client } = renderRoute('/quotes')
+    await screen.findAllByTestId('quote-row')
+    expect(screen.queryByRole('img', { name: 'Recent prices of SOL/USDT' })).toBeNull()
+    for (const price of ['187.5', '188.25'])
+      act(() =>
+        applyEvent(client, {
+          type: 'quote.validated',
+          id: 'b'.repeat(64),
+          symbol: 'SOL/USDT',
+          source: 'okx',
+          price,
+          observed_at: '2026-01-01T00:00:05.000Z',
+          latency_ms: 200,
+        }),
+      )
+    const line = await screen.findByRole('img', { name: 'Recent prices of SOL/USDT' })
+    expect(line.querySelector('path')).toHaveClass('stroke-up')
   })
 
   it('shows an error with a retry button when the node fails', async () => {

@@ -6,7 +6,7 @@ import { keys, useSymbols } from '@/api/queries'
 import { pricePage } from '@/api/schemas'
 import { changePct } from '@/lib/format'
 import { useStore } from '@/lib/store'
-import { livePrices } from '@/stream/live-stores'
+import { livePrices, recentPrices } from '@/stream/live-stores'
 
 /** One symbol as shown in the table. */
 export interface SymbolRow {
@@ -18,6 +18,8 @@ export interface SymbolRow {
   change24h: number | null
   sources: number
   observedAt: string
+  /** Validated prices received live since the page opened, oldest first. */
+  trend: number[]
 }
 
 const DAY_MS = 24 * 3600 * 1000
@@ -25,6 +27,7 @@ const DAY_MS = 24 * 3600 * 1000
 export function useSymbolRows() {
   const symbols = useSymbols()
   const live = useStore(livePrices)
+  const trends = useStore(recentPrices)
   const [since] = useState(() => Math.floor(Date.now() / 60_000) * 60_000 - DAY_MS)
   const refs = useQueries({
     queries: (symbols.data?.items ?? []).map((s) => ({
@@ -44,6 +47,7 @@ export function useSymbolRows() {
       change24h: changePct(ref, s.price),
       sources: s.sources,
       observedAt: s.observed_at,
+      trend: trends[s.symbol] ?? [],
     }
   })
   return { ...symbols, rows }

@@ -1,5 +1,6 @@
 /** Sources page: every scraper source with its state, scores and controls. */
 import { KeyRound } from 'lucide-react'
+import { useState } from 'react'
 import { Link } from 'react-router'
 import { useSources } from '@/api/queries'
 import { PageHeader } from '@/components/page-header'
@@ -8,12 +9,19 @@ import { Card } from '@/components/ui/card'
 import { useNow } from '@/hooks/use-now'
 import { useSettings } from '@/lib/settings'
 import { TokenField } from '@/features/settings/token-field'
+import { ScoreHistory } from './score-history'
 import { SourcesTable } from './sources-table'
+
+const DAY_MS = 24 * 3600 * 1000
 
 export default function SourcesPage() {
   const sources = useSources()
   const { token } = useSettings()
   const now = useNow(5000)
+  const [since] = useState(() => Math.floor((Date.now() - DAY_MS) / 60_000) * 60_000)
+  const [picked, setPicked] = useState<string>()
+  const items = sources.data?.items ?? []
+  const selected = items.some((s) => s.name === picked) ? picked : items[0]?.name
   return (
     <>
       <PageHeader
@@ -40,9 +48,20 @@ export default function SourcesPage() {
             <EmptyState title="No sources configured">Add sources in the node’s config.</EmptyState>
           }
         >
-          {(d) => <SourcesTable sources={d.items} now={now} />}
+          {(d) => (
+            <SourcesTable
+              sources={d.items}
+              now={now}
+              since={since}
+              selected={selected}
+              onSelect={setPicked}
+            />
+          )}
         </QueryState>
       </Card>
+      {selected && (
+        <ScoreHistory sources={items} selected={selected} onSelect={setPicked} since={since} />
+      )}
     </>
   )
 }

@@ -10,15 +10,33 @@ import {
 } from '@/components/ui/table'
 import { ScoreBar } from '@/features/peers/score-bar'
 import { formatAgo, formatScore } from '@/lib/format'
-import { useStore } from '@/lib/store'
 import { cn } from '@/lib/utils'
-import { scoreHistory } from '@/stream/live-stores'
 import { SourceActions } from './source-actions'
+import { SourceSparkline } from './score-history'
 import { SourceState } from './source-state'
-import { Sparkline } from './sparkline'
 
-export function SourcesTable({ sources, now }: { sources: Source[]; now: number }) {
-  const history = useStore(scoreHistory)
+/** The components of a source's score, in display order. */
+const PARTS = [
+  ['acceptance', 'acc'],
+  ['deviation', 'dev'],
+  ['staleness', 'stale'],
+  ['reliability', 'rel'],
+] as const
+
+export function SourcesTable({
+  sources,
+  now,
+  since,
+  selected,
+  onSelect,
+}: {
+  sources: Source[]
+  now: number
+  /** Start of the score history shown (ms). */
+  since: number
+  selected?: string
+  onSelect?: (name: string) => void
+}) {
   return (
     <Table aria-label="Sources">
       <TableHeader>
@@ -34,7 +52,13 @@ export function SourcesTable({ sources, now }: { sources: Source[]; now: number 
       </TableHeader>
       <TableBody>
         {sources.map((s) => (
-          <TableRow key={s.name}>
+          <TableRow
+            key={s.name}
+            data-testid="source-row"
+            data-state={s.name === selected ? 'selected' : undefined}
+            className={cn(onSelect && 'cursor-pointer', s.name === selected && 'bg-muted/40')}
+            onClick={() => onSelect?.(s.name)}
+          >
             <TableCell>
               <div className="font-medium">{s.name}</div>
               <div className="num text-[11px] text-muted-foreground">{s.schedule}</div>
@@ -71,17 +95,26 @@ export function SourcesTable({ sources, now }: { sources: Source[]; now: number 
               )}
             </TableCell>
             <TableCell>
-              <ScoreBar value={s.score} />
-              {s.network_score !== undefined && (
+              <ScoreBar value={s.score?.local} label={`score of ${s.name}`} />
+              {s.score && (
                 <div className="num text-[11px] text-muted-foreground">
-                  network {formatScore(s.network_score)}
+                  network {formatScore(s.score.network)}
+                </div>
+              )}
+              {PARTS.some(([k]) => typeof s[k] === 'number') && (
+                <div className="num hidden max-w-48 text-[11px] leading-tight text-muted-foreground xl:block">
+                  {PARTS.map(([k, short]) => (
+                    <span key={k} className="mr-2 inline-block">
+                      {short} {formatScore(s[k])}
+                    </span>
+                  ))}
                 </div>
               )}
             </TableCell>
             <TableCell className="hidden md:table-cell">
-              <Sparkline points={history[s.name] ?? []} label={`Score history of ${s.name}`} />
+              <SourceSparkline name={s.name} since={since} />
             </TableCell>
-            <TableCell>
+            <TableCell onClick={(e) => e.stopPropagation()}>
               <SourceActions s={s} />
             </TableCell>
           </TableRow>

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import quotes from '@/test/fixtures/quotes.json'
 import prices from '@/test/fixtures/prices.json'
 import type { PricePoint, Quote } from '@/api/schemas'
-import { ascendingUnique, consensusSeries, rejectedPoints, venueSeries } from './chart-data'
+import {
+  ascendingUnique,
+  consensusSeries,
+  priceDecimals,
+  rejectedPoints,
+  venueSeries,
+} from './chart-data'
 
 describe('chart data', () => {
   it('sorts points and keeps the last value per second', () => {
@@ -38,5 +44,14 @@ describe('chart data', () => {
     expect(rejectedPoints(q)).toEqual([
       { time: Date.parse('2025-12-31T23:59:30Z') / 1000, value: 66900, label: 'kraken rejected' },
     ])
+  })
+
+  it('picks label decimals from the price magnitude', () => {
+    expect(priceDecimals(65123.45)).toBe(2)
+    expect(priceDecimals(150.03)).toBe(4)
+    expect(priceDecimals(0.600752)).toBe(5)
+    expect(priceDecimals(0.000123)).toBe(8)
+    expect(priceDecimals(undefined)).toBe(2)
+    expect(priceDecimals(0)).toBe(2)
   })
 })

@@ -62,6 +62,13 @@ export function rejectedPoints(quotes: Quote[]) {
   return points.map((p) => ({ ...p, label: labels.get(p.time) ?? 'rejected' }))
 }
 
+/** Decimals for price labels: enough to show movement of sub-dollar and large prices alike. */
+export function priceDecimals(reference: number | undefined): number {
+  if (reference === undefined || !Number.isFinite(reference) || reference === 0) return 2
+  const a = Math.abs(reference)
+  return a >= 1000 ? 2 : a >= 1 ? 4 : Math.min(10, 2 - Math.floor(Math.log10(a)) + 2)
+}
+
 /** Distinct colours for venue lines. */
 export const VENUE_COLORS = [
   '#60a5fa',

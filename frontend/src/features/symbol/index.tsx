@@ -31,7 +31,8 @@ function SymbolView({ symbol }: { symbol: string }) {
   const quotes = useQuotes({ symbol, since, limit: 500 })
   const live = useStore(livePrices)[symbol]
   const series = prices.data?.items ?? []
-  const last = live?.price ?? series.at(-1)?.price
+  const lastQuote = quotes.data?.items.find((q) => q.status === 'validated')?.price
+  const last = live?.price ?? series.at(-1)?.price ?? lastQuote
   const conf = live?.confidence ?? series.at(-1)?.confidence
   return (
     <>
@@ -63,12 +64,14 @@ function SymbolView({ symbol }: { symbol: string }) {
           </Tabs>
         }
       />
-      <div className="grid gap-4 xl:grid-cols-[1fr_22rem]">
+      <div className="grid items-start gap-4 xl:grid-cols-[1fr_22rem]">
         <Card>
           <CardHeader>
             <CardTitle>Consensus price</CardTitle>
             <CardDescription>
-              dashed: confidence band · thin lines: venues · red: rejected
+              {prices.data?.missing
+                ? 'dots: venues’ validated quotes · red: rejected (this node serves no consensus series yet)'
+                : 'line: consensus · dashed: confidence band · dots: venues’ validated quotes · red: rejected'}
             </CardDescription>
           </CardHeader>
           <div className="p-2">
@@ -80,12 +83,17 @@ function SymbolView({ symbol }: { symbol: string }) {
               <PriceChart
                 prices={series}
                 quotes={quotes.data?.items ?? []}
-                live={live && { price: toNumber(live.price), at: live.receivedAt }}
+                live={
+                  live && {
+                    price: toNumber(live.price),
+                    at: live.interval_start ? Date.parse(live.interval_start) : live.receivedAt,
+                  }
+                }
               />
             )}
           </div>
         </Card>
-        <LiveFeed symbol={symbol} limit={30} />
+        <LiveFeed symbol={symbol} limit={30} className="max-h-[392px]" />
       </div>
       <Card className="mt-4">
         <CardHeader>
@@ -95,7 +103,11 @@ function SymbolView({ symbol }: { symbol: string }) {
           </CardDescription>
         </CardHeader>
         <QueryState query={quotes} rows={6}>
-          {(d) => <RecentQuotes quotes={d.items.slice(0, 100)} />}
+          {(d) => (
+            <div className="max-h-[440px] overflow-y-auto">
+              <RecentQuotes quotes={d.items.slice(0, 100)} />
+            </div>
+          )}
         </QueryState>
       </Card>
     </>

@@ -15,6 +15,7 @@ import { useTheme } from '@/lib/theme'
 import {
   CHART_THEME,
   consensusSeries,
+  priceDecimals,
   rejectedPoints,
   VENUE_COLORS,
   venueSeries,
@@ -30,6 +31,7 @@ export function PriceChart({
 }: {
   prices: PricePoint[]
   quotes: Quote[]
+  /** Latest consensus price from the stream; `at` is its interval start (ms). */
   live?: { price: number; at: number }
 }) {
   const el = useRef<HTMLDivElement>(null)
@@ -40,7 +42,11 @@ export function PriceChart({
 
   useEffect(() => {
     if (!el.current) return
+    const { mid: m, upper, lower } = consensusSeries(prices)
+    const venues = venueSeries(quotes)
+    const digits = priceDecimals(m[0]?.value ?? venues[0]?.points[0]?.value)
     const c = createChart(el.current, {
+      localization: { priceFormatter: (v: number) => v.toFixed(digits) },
       autoSize: true,
       layout: {
         background: { type: ColorType.Solid, color: 'transparent' },
@@ -60,20 +66,26 @@ export function PriceChart({
       lastValueVisible: false,
       crosshairMarkerVisible: false,
     } as const
-    const { mid: m, upper, lower } = consensusSeries(prices)
     c.addSeries(LineSeries, { ...band, title: '' }).setData(asData(upper))
     c.addSeries(LineSeries, { ...band, title: '' }).setData(asData(lower))
-    venueSeries(quotes).forEach((v, i) =>
+    // Venues' validated quotes as points (no line): where each venue stood against the consensus.
+    venues.forEach((v, i) =>
       c
         .addSeries(LineSeries, {
           color: VENUE_COLORS[i % VENUE_COLORS.length],
-          lineWidth: 1,
+          lineVisible: false,
+          pointMarkersVisible: true,
+          pointMarkersRadius: 2.5,
           priceLineVisible: false,
           lastValueVisible: false,
+          crosshairMarkerVisible: false,
           title: v.source,
         })
         .setData(asData(v.points)),
     )
+    const host = el.current
+    host.dataset.points = String(m.length + venues.reduce((n, v) => n + v.points.length, 0))
+    host.dataset.colors = [colors.price, ...VENUE_COLORS.slice(0, venues.length)].join(',')
     const main = c.addSeries(LineSeries, { color: colors.price, lineWidth: 2, title: 'consensus' })
     main.setData(asData(m))
     mid.current = main

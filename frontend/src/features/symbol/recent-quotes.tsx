@@ -11,7 +11,7 @@ import {
   TableHeader,
   TableRow,
 } from '@/components/ui/table'
-import { formatDecimal, formatTime } from '@/lib/format'
+import { formatDecimal, formatTime, shortId } from '@/lib/format'
 
 export function RecentQuotes({ quotes }: { quotes: Quote[] }) {
   if (quotes.length === 0) return <EmptyState title="No decisions in this range" />
@@ -21,6 +21,7 @@ export function RecentQuotes({ quotes }: { quotes: Quote[] }) {
         <TableRow className="hover:bg-transparent">
           <TableHead>Observed</TableHead>
           <TableHead>Source</TableHead>
+          <TableHead className="hidden lg:table-cell">Proposer</TableHead>
           <TableHead className="text-right">Price</TableHead>
           <TableHead className="hidden text-right md:table-cell">Bid / Ask</TableHead>
           <TableHead>Status</TableHead>
@@ -36,6 +37,9 @@ export function RecentQuotes({ quotes }: { quotes: Quote[] }) {
               </Link>
             </TableCell>
             <TableCell>{q.source}</TableCell>
+            <TableCell className="num hidden text-xs text-muted-foreground lg:table-cell">
+              {shortId(q.proposer, 6, 6)}
+            </TableCell>
             <TableCell className="num text-right">{formatDecimal(q.price)}</TableCell>
             <TableCell className="num hidden text-right text-xs text-muted-foreground md:table-cell">
               {q.bid ? formatDecimal(q.bid) : '—'} / {q.ask ? formatDecimal(q.ask) : '—'}

@@ -133,6 +133,9 @@ pub struct Api {
     pub cors_origins: Vec<String>,
     /// Requests per second allowed per client address (default 100).
     pub rate_limit_per_sec: u32,
+    /// Test hooks for end-to-end tests, e.g. serving a tampered certificate on request (default
+    /// false). Never enable on a real node.
+    pub test_hooks: bool,
 }
 
 impl Default for Api {
@@ -142,6 +145,7 @@ impl Default for Api {
             token: None,
             cors_origins: Vec::new(),
             rate_limit_per_sec: 100,
+            test_hooks: false,
         }
     }
 }
@@ -156,8 +160,10 @@ pub struct Reputation {
     pub quarantine_below: f64,
     /// A quarantined source returns when its score rises above this (default 0.5).
     pub recover_above: f64,
-    /// Scores forget old behaviour with this half-life (default 600 s).
+    /// Scores forget old behaviour with this half-life (default 300 s).
     pub half_life_secs: u64,
+    /// Consensus prices are computed per interval of this many seconds (default 10).
+    pub price_interval_secs: u64,
 }
 
 impl Default for Reputation {
@@ -166,7 +172,8 @@ impl Default for Reputation {
             epoch_secs: 60,
             quarantine_below: 0.3,
             recover_above: 0.5,
-            half_life_secs: 600,
+            half_life_secs: 300,
+            price_interval_secs: 10,
         }
     }
 }

@@ -3,9 +3,12 @@
 use chrono::{TimeZone, Utc};
 use mdn_protocol::{Certificate, Decision, Outcome, PublicKey, Verdict};
 use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::events::Counters;
 
 /// A quote as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteJson {
     /// Quote id (hex).
     pub id: String,
@@ -33,6 +36,7 @@ pub struct QuoteJson {
     /// Proposer's public key (hex).
     pub proposer_key: String,
     /// `validated`, `rejected` or `expired`.
+    #[schema(value_type = String, example = "validated")]
     pub status: Outcome,
     /// RFC 3339.
     pub decided_at: String,
@@ -40,37 +44,42 @@ pub struct QuoteJson {
     pub script_hash: String,
     /// SHA-256 of the raw response (hex).
     pub evidence_hash: String,
+    /// The quote's source (on its symbol, or as a whole) is quarantined now: its quotes are still
+    /// voted on and shown, but stay out of the consensus price.
+    pub source_quarantined: bool,
 }
 
 /// One vote shown with a quote.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct VoteJson {
     /// Voter's peer id.
     pub voter: String,
     /// Voter's public key (hex).
     pub voter_key: String,
-    /// The verdict.
+    /// The verdict: `{"kind": "accept"}`, `{"kind": "abstain"}` or `{"kind": "reject", "reason"}`.
+    #[schema(value_type = Object)]
     pub verdict: Verdict,
     /// The vote batch's sequence number.
     pub batch_seq: u64,
 }
 
 /// A quote with its votes and certificate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteDetailJson {
     /// The quote.
     #[serde(flatten)]
     pub quote: QuoteJson,
     /// Votes known for it (the certificate's accept votes).
     pub votes: Vec<VoteJson>,
-    /// The certificate (validated quotes only).
+    /// The certificate (validated quotes only; see `docs/protocol.md`).
+    #[schema(value_type = Option<Object>)]
     pub certificate: Option<Certificate>,
     /// The canonical encoding of the quote (hex), to re-derive the id.
     pub quote_bytes: String,
 }
 
 /// `GET /api/v1/status`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StatusJson {
     /// Network id.
     pub network_id: String,
@@ -88,17 +97,16 @@ pub struct StatusJson {
     pub quorum_threshold: usize,
     /// Stored decisions per outcome.
     pub decisions: CountsJson,
-    /// Counters since start.
-    pub counters: serde_json::Value,
-    /// Proposal → commit latency histogram since start: `buckets_ms` (upper bounds) and `counts`
-    /// (one more than bounds: the last counts everything larger).
-    pub latency: serde_json::Value,
+    /// Counters since start (the same values as `/metrics`).
+    pub counters: CountersJson,
+    /// Proposal → commit latency histogram since start.
+    pub latency: LatencyJson,
     /// Seconds since start.
     pub uptime_secs: i64,
 }
 
 /// One validator in the status.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ValidatorJson {
     /// Public key (hex).
     pub key: String,
@@ -109,7 +117,7 @@ pub struct ValidatorJson {
 }
 
 /// Stored decisions per outcome.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CountsJson {
     /// Validated.
     pub validated: u64,
@@ -117,6 +125,97 @@ pub struct CountsJson {
     pub rejected: u64,
     /// Expired.
     pub expired: u64,
+}
+
+/// This node's activity counters since start.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountersJson {
+    /// Quotes this node proposed.
+    pub proposed: u64,
+    /// Decisions committed: validated.
+    pub validated: u64,
+    /// Decisions committed: rejected.
+    pub rejected: u64,
+    /// Decisions committed: expired.
+    pub expired: u64,
+    /// Votes this node cast.
+    pub votes_sent: u64,
+    /// Votes received from peers.
+    pub votes_received: u64,
+    /// Equivocations detected.
+    pub equivocations: u64,
+    /// Gossip messages rejected as invalid.
+    pub gossip_rejected: u64,
+    /// Gossip messages ignored.
+    pub gossip_ignored: u64,
+    /// Decisions pulled from peers by catch-up sync.
+    pub synced: u64,
+    /// Source runs that failed.
+    pub run_failures: u64,
+}
+
+impl From<&Counters> for CountersJson {
+    fn from(c: &Counters) -> Self {
+        Self {
+            proposed: Counters::get(&c.proposed),
+            validated: Counters::get(&c.validated),
+            rejected: Counters::get(&c.rejected),
+            expired: Counters::get(&c.expired),
+            votes_sent: Counters::get(&c.votes_sent),
+            votes_received: Counters::get(&c.votes_received),
+            equivocations: Counters::get(&c.equivocations),
+            gossip_rejected: Counters::get(&c.gossip_rejected),
+            gossip_ignored: Counters::get(&c.gossip_ignored),
+            synced: Counters::get(&c.synced),
+            run_failures: Counters::get(&c.run_failures),
+        }
+    }
+}
+
+/// A latency histogram: `counts` has one entry per bound plus a last one for everything larger.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LatencyJson {
+    /// Upper bounds (ms, inclusive).
+    pub buckets_ms: Vec<u64>,
+    /// Counts per bucket.
+    pub counts: Vec<u64>,
+}
+
+/// A page of quotes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuotePage {
+    /// Newest observed first.
+    pub items: Vec<QuoteJson>,
+    /// Cursor of the next page, `null` at the end.
+    pub next: Option<String>,
+}
+
+/// `GET /health`, `GET /ready`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthJson {
+    /// `ok` (health) or `ready`.
+    pub status: String,
+    /// Peers connected now (readiness only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connected_peers: Option<usize>,
+}
+
+/// Answer of a pause or resume.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PausedJson {
+    /// Source name.
+    pub name: String,
+    /// Whether it is paused now.
+    pub paused: bool,
+}
+
+/// A source's shadow mode after a change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ShadowJson {
+    /// Source name.
+    pub name: String,
+    /// Whether its quotes stay out of the consensus price.
+    pub shadow: bool,
 }
 
 /// Peer id text of a public key (or its hex if it is not a valid ed25519 key).
@@ -154,6 +253,13 @@ impl QuoteJson {
             decided_at: rfc3339(d.decided_at_ms),
             script_hash: q.script_hash.to_hex(),
             evidence_hash: q.evidence_hash.to_hex(),
+            source_quarantined: false,
         }
+    }
+
+    /// Flags the quote when `quarantined` says its source is quarantined on its symbol.
+    pub fn flag_quarantine(mut self, quarantined: impl Fn(&str, &str) -> bool) -> Self {
+        self.source_quarantined = quarantined(&self.source, &self.symbol);
+        self
     }
 }

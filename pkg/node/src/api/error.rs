@@ -2,7 +2,38 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The JSON body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Code and message of an error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `bad_request`, `unauthorized`, `rate_limited`.
+    pub code: String,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+/// An error answer with `status`, `code` and `message`.
+pub(crate) fn error_response(
+    status: StatusCode,
+    code: &str,
+    message: impl Into<String>,
+) -> HttpResponse {
+    HttpResponse::build(status).json(ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message: message.into(),
+        },
+    })
+}
 
 /// An error answer of the API.
 #[derive(Debug, thiserror::Error)]
@@ -53,8 +84,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .json(json!({"error": {"code": self.code(), "message": self.to_string()}}))
+        error_response(self.status_code(), self.code(), self.to_string())
     }
 }
 
@@ -63,6 +93,13 @@ pub(crate) fn query_error(
     _req: &HttpRequest,
 ) -> actix_web::Error {
     ApiError::BadRequest(format!("invalid query parameters: {err}")).into()
+}
+
+pub(crate) fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid JSON body: {err}")).into()
 }
 
 pub(crate) fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {

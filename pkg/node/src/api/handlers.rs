@@ -1,52 +1,42 @@
 //! Request handlers. Thin: parse parameters, ask the store or the actors, shape JSON.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use mdn_protocol::{Encode, Hash32, Outcome, Symbol, Verdict};
 use mdn_store::{DecisionCursor, DecisionQuery};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::IntoParams;
 
 use super::ApiState;
 use super::dto::{
-    CountsJson, QuoteDetailJson, QuoteJson, StatusJson, ValidatorJson, VoteJson, peer_id_text,
+    CountersJson, CountsJson, HealthJson, LatencyJson, QuoteDetailJson, QuoteJson, QuotePage,
+    StatusJson, ValidatorJson, VoteJson, peer_id_text,
 };
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody, error_response};
 use crate::clock::now_ms;
-use crate::events::Counters;
-use crate::messages::GetScheduleState;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health))
-        .route("/ready", web::get().to(ready))
-        .service(
-            web::scope("/api/v1")
-                .route("/status", web::get().to(status))
-                .route("/peers", web::get().to(super::peers::peers))
-                .route("/symbols", web::get().to(super::peers::symbols))
-                .route("/quotes", web::get().to(quotes))
-                .route("/quotes/{id}", web::get().to(quote))
-                .route("/sources", web::get().to(sources))
-                .route(
-                    "/sources/{name}/pause",
-                    web::post().to(super::changes::pause),
-                )
-                .route(
-                    "/sources/{name}/resume",
-                    web::post().to(super::changes::resume),
-                )
-                .route("/stream", web::get().to(super::stream::stream)),
-        );
+/// Liveness: answers while the process runs.
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "Alive", body = HealthJson)))]
+pub(crate) async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(HealthJson {
+        status: "ok".into(),
+        connected_peers: None,
+    })
 }
 
-async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(json!({"status": "ok"}))
-}
-
-/// Readiness: the store answers and this node can reach a quorum's worth of validators.
-async fn ready(state: web::Data<ApiState>) -> HttpResponse {
+/// Readiness: the store answers and a peer is connected (or this node is alone in its set).
+#[utoipa::path(get, path = "/ready", tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = HealthJson),
+        (status = 503, description = "`store_unavailable` or `no_peers`", body = ErrorBody)))]
+pub(crate) async fn ready(state: web::Data<ApiState>) -> HttpResponse {
     if let Err(err) = state.store.ping().await {
-        return HttpResponse::ServiceUnavailable()
-            .json(json!({"error": {"code": "store_unavailable", "message": err.to_string()}}));
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            err.to_string(),
+        );
     }
     let connected = state
         .network
@@ -56,13 +46,24 @@ async fn ready(state: web::Data<ApiState>) -> HttpResponse {
         .len();
     let alone = state.validators.len() == 1 && state.validators.contains(&state.public_key);
     if connected == 0 && !alone {
-        return HttpResponse::ServiceUnavailable()
-            .json(json!({"error": {"code": "no_peers", "message": "no peer connected"}}));
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_peers",
+            "no peer connected",
+        );
     }
-    HttpResponse::Ok().json(json!({"status": "ready", "connected_peers": connected}))
+    HttpResponse::Ok().json(HealthJson {
+        status: "ready".into(),
+        connected_peers: Some(connected),
+    })
 }
 
-async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
+/// This node, its validator set, decision counts, counters and decision latency.
+#[utoipa::path(get, path = "/api/v1/status", tag = "read",
+    responses(
+        (status = 200, body = StatusJson),
+        (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub(crate) async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     let counts = state.store.decision_counts().await?;
     let connected = state.network.connected_peers().await.unwrap_or_default();
     let connected: Vec<String> = connected.iter().map(ToString::to_string).collect();
@@ -81,23 +82,11 @@ async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
         })
         .collect();
     let c = &state.telemetry.counters;
-    let counters = json!({
-        "proposed": Counters::get(&c.proposed),
-        "validated": Counters::get(&c.validated),
-        "rejected": Counters::get(&c.rejected),
-        "expired": Counters::get(&c.expired),
-        "votes_sent": Counters::get(&c.votes_sent),
-        "votes_received": Counters::get(&c.votes_received),
-        "equivocations": Counters::get(&c.equivocations),
-        "gossip_rejected": Counters::get(&c.gossip_rejected),
-        "gossip_ignored": Counters::get(&c.gossip_ignored),
-        "synced": Counters::get(&c.synced),
-        "run_failures": Counters::get(&c.run_failures),
-    });
-    let latency = json!({
-        "buckets_ms": crate::latency::BOUNDS_MS,
-        "counts": c.decision_latency.snapshot(),
-    });
+    let counters = CountersJson::from(c.as_ref());
+    let latency = LatencyJson {
+        buckets_ms: crate::latency::BOUNDS_MS.to_vec(),
+        counts: c.decision_latency.snapshot(),
+    };
     Ok(HttpResponse::Ok().json(StatusJson {
         network_id: state.network_id.clone(),
         peer_id: state.peer_id.clone(),
@@ -117,16 +106,40 @@ async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     }))
 }
 
-#[derive(Debug, Deserialize)]
+/// Filters and paging of `GET /api/v1/quotes`. Numbers arrive as text so a bad one gets a
+/// message naming the parameter.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct QuotesParams {
+    /// `BASE/QUOTE` (URL-encode the slash).
     symbol: Option<String>,
+    /// Source name.
     source: Option<String>,
+    /// `validated`, `rejected` or `expired`.
     status: Option<String>,
-    since: Option<i64>,
-    until: Option<i64>,
+    /// Observed at or after (ms since the epoch).
+    #[param(value_type = Option<i64>)]
+    since: Option<String>,
+    /// Observed before (ms since the epoch).
+    #[param(value_type = Option<i64>)]
+    until: Option<String>,
+    /// The `next` of the previous page.
     cursor: Option<String>,
-    limit: Option<u32>,
+    /// 1..=1000, default 100.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+}
+
+/// Parses an optional number parameter, naming it in the error.
+fn number<T: std::str::FromStr>(name: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| {
+            v.parse().map_err(|_| {
+                ApiError::BadRequest(format!("invalid {name} {v:?}: expected an integer"))
+            })
+        })
+        .transpose()
 }
 
 fn parse_outcome(s: &str) -> Result<Outcome, ApiError> {
@@ -140,18 +153,28 @@ fn parse_outcome(s: &str) -> Result<Outcome, ApiError> {
     }
 }
 
-async fn quotes(
+/// Decided quotes, newest observed first, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/quotes", tag = "read", params(QuotesParams),
+    responses(
+        (status = 200, body = QuotePage),
+        (status = 400, description = "Bad parameter (`bad_request`)", body = ErrorBody),
+        (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub(crate) async fn quotes(
     state: web::Data<ApiState>,
     params: web::Query<QuotesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let limit = p.limit.unwrap_or(100);
-    if !(1..=mdn_store::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "invalid limit {limit}: expected 1..={}",
-            mdn_store::MAX_PAGE
-        )));
-    }
+    let max = mdn_store::MAX_PAGE;
+    let limit = match p.limit.as_deref() {
+        None => 100,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!("invalid limit {v:?}: expected 1..={max}"))
+            })?,
+    };
     let query = DecisionQuery {
         symbol: p
             .symbol
@@ -160,25 +183,41 @@ async fn quotes(
             .map_err(|e| ApiError::BadRequest(e.to_string()))?,
         source: p.source,
         outcome: p.status.as_deref().map(parse_outcome).transpose()?,
-        since_ms: p.since,
-        until_ms: p.until,
+        since_ms: number("since", p.since.as_deref())?,
+        until_ms: number("until", p.until.as_deref())?,
         after: p
             .cursor
-            .map(|c| c.parse::<DecisionCursor>())
-            .transpose()
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?,
+            .map(|c| {
+                c.parse::<DecisionCursor>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "invalid cursor {c:?}: pass the `next` of the previous page"
+                    ))
+                })
+            })
+            .transpose()?,
         limit,
     };
     let page = state.store.list_decisions(&query).await?;
+    let quarantine = state.reputation.quarantine_check();
     let items: Vec<QuoteJson> = page
         .items
         .iter()
-        .map(|s| QuoteJson::from_decision(s.seq, &s.decision))
+        .map(|s| QuoteJson::from_decision(s.seq, &s.decision).flag_quarantine(&quarantine))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({"items": items, "next": page.next.map(|c| c.to_string())})))
+    Ok(HttpResponse::Ok().json(QuotePage {
+        items,
+        next: page.next.map(|c| c.to_string()),
+    }))
 }
 
-async fn quote(
+/// One quote with its votes, certificate and canonical bytes.
+#[utoipa::path(get, path = "/api/v1/quotes/{id}", tag = "read",
+    params(("id" = String, Path, description = "Quote id (64 hex digits)")),
+    responses(
+        (status = 200, body = QuoteDetailJson),
+        (status = 400, description = "Malformed id (`bad_request`)", body = ErrorBody),
+        (status = 404, description = "Unknown id (`not_found`)", body = ErrorBody)))]
+pub(crate) async fn quote(
     state: web::Data<ApiState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -203,40 +242,10 @@ async fn quote(
         })
         .collect();
     Ok(HttpResponse::Ok().json(QuoteDetailJson {
-        quote: QuoteJson::from_decision(stored.seq, d),
+        quote: QuoteJson::from_decision(stored.seq, d)
+            .flag_quarantine(state.reputation.quarantine_check()),
         votes,
         certificate: d.certificate.clone(),
         quote_bytes: hex::encode(d.quote.encode_to_vec()),
     }))
-}
-
-async fn sources(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
-    let runs = state
-        .scheduler
-        .send(GetScheduleState)
-        .await
-        .unwrap_or_default();
-    let events = state.store.source_events(None, 200).await?;
-    let items: Vec<_> = runs
-        .into_iter()
-        .map(|r| {
-            let last = events.iter().find(|e| e.source == r.source);
-            json!({
-                "name": r.source,
-                "schedule": r.schedule,
-                "paused": r.paused,
-                "running": r.running,
-                "runs": r.runs,
-                "missed": r.missed,
-                "shadow": r.shadow,
-                "last_event": last.map(|e| json!({
-                    "kind": e.kind.name(),
-                    "at_ms": e.at_ms,
-                    "duration_ms": e.duration_ms,
-                    "detail": format!("{:?}", e.kind),
-                })),
-            })
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({"items": items, "next": null})))
 }

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
 #[derive(rust_embed::RustEmbed)]
-#[folder = "../../frontend/dist"]
+#[folder = "$MDNODE_UI_DIST"]
 #[allow_missing = true]
 struct Assets;
 

@@ -26,6 +26,8 @@ pub const MSG_VOTE_BATCH: u8 = 0x02;
 pub const MSG_CERTIFICATE: u8 = 0x03;
 /// Message-type byte of a [`crate::Decision`].
 pub const MSG_DECISION: u8 = 0x04;
+/// Message-type byte of a [`crate::report::ReputationReport`].
+pub const MSG_REPUTATION_REPORT: u8 = 0x06;
 
 /// Longest string or byte string the decoder accepts (bytes).
 pub const MAX_STRING_LEN: usize = 256;
@@ -71,6 +73,11 @@ pub trait Decode: Sized {
 
 /// Writers for the primitive encodings, shared by the type impls.
 pub(crate) mod put {
+    /// u16, little-endian.
+    pub(crate) fn u16(out: &mut Vec<u8>, v: u16) {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+
     /// u32, little-endian.
     pub(crate) fn u32(out: &mut Vec<u8>, v: u32) {
         out.extend_from_slice(&v.to_le_bytes());

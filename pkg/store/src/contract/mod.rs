@@ -32,6 +32,7 @@ macro_rules! contract_tests {
             large_batches_commit_once,
             source_events_round_trip,
             source_scores_keep_history,
+            source_scores_per_symbol,
             peers_upsert_and_stats,
             evidence_recorded_once,
             prices_upsert_and_range,

@@ -74,7 +74,9 @@ pub async fn source_events_round_trip(store: &dyn Store) {
 fn score(source: &str, score: f64, at_ms: i64) -> SourceScore {
     SourceScore {
         source: source.into(),
+        symbol: None,
         score,
+        network_score: None,
         acceptance: 0.9,
         deviation: 0.8,
         staleness: 0.7,
@@ -101,7 +103,7 @@ pub async fn source_scores_keep_history(store: &dyn Store) {
         vec![score("binance", 0.9, t), score("kraken", 0.1, t + 1000)]
     );
     let history = store
-        .source_score_history("kraken", t)
+        .source_score_history("kraken", None, t)
         .await
         .expect("history");
     assert_eq!(
@@ -109,10 +111,58 @@ pub async fn source_scores_keep_history(store: &dyn Store) {
         vec![score("kraken", 0.5, t), score("kraken", 0.1, t + 1000)]
     );
     let recent = store
-        .source_score_history("kraken", t + 1)
+        .source_score_history("kraken", None, t + 1)
         .await
         .expect("history");
     assert_eq!(recent, vec![score("kraken", 0.1, t + 1000)]);
+}
+
+/// A source's per-symbol scores live next to its overall score, each with its own history, and
+/// carry the network view.
+pub async fn source_scores_per_symbol(store: &dyn Store) {
+    let t = fixtures::BASE_MS;
+    let on = |symbol: &str, s: f64, network: Option<f64>, at: i64| SourceScore {
+        symbol: Some(symbol.into()),
+        network_score: network,
+        ..score("kraken", s, at)
+    };
+    store
+        .put_source_scores(&[
+            score("kraken", 0.8, t),
+            on("BTC/USD", 0.1, Some(0.15), t),
+            on("ETH/USD", 0.9, None, t),
+        ])
+        .await
+        .expect("put");
+    store
+        .put_source_scores(&[on("BTC/USD", 0.05, Some(0.1), t + 1000)])
+        .await
+        .expect("put");
+    let current = store.source_scores().await.expect("scores");
+    assert_eq!(
+        current,
+        vec![
+            score("kraken", 0.8, t),
+            on("BTC/USD", 0.05, Some(0.1), t + 1000),
+            on("ETH/USD", 0.9, None, t),
+        ]
+    );
+    let btc = store
+        .source_score_history("kraken", Some("BTC/USD"), t)
+        .await
+        .expect("history");
+    assert_eq!(
+        btc,
+        vec![
+            on("BTC/USD", 0.1, Some(0.15), t),
+            on("BTC/USD", 0.05, Some(0.1), t + 1000)
+        ]
+    );
+    let whole = store
+        .source_score_history("kraken", None, t)
+        .await
+        .expect("history");
+    assert_eq!(whole, vec![score("kraken", 0.8, t)]);
 }
 
 /// Peers are upserted by key; peer stats come from committed decisions.
