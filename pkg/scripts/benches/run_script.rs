@@ -8,7 +8,9 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mdn_scripts::json::table::extract_table;
 use mdn_scripts::{Fetched, Limits, RunOutcome, RunRequest, Script, StaticFetcher, run_blocking};
+use sha2::{Digest, Sha256};
 
 const SYMBOLS: usize = 500;
 
@@ -70,7 +72,22 @@ fn bench(c: &mut Criterion) {
     group.bench_function("binance_500_symbols", |b| {
         b.iter(|| black_box(run_blocking(&script, &request, &limits, fetcher.clone())))
     });
+    // The parts of a run, each alone over the same body.
     group.throughput(Throughput::Bytes(body.len() as u64));
+    group.bench_function("evidence_sha256_500_tickers", |b| {
+        b.iter(|| black_box(Sha256::digest(body.as_bytes())))
+    });
+    let columns = [
+        "symbol",
+        "lastPrice",
+        "bidPrice",
+        "askPrice",
+        "volume",
+        "closeTime",
+    ];
+    group.bench_function("extract_table_500_tickers", |b| {
+        b.iter(|| black_box(extract_table(&body, "", &columns, 10_000).expect("table")))
+    });
     group.bench_function("parse_json_500_tickers", |b| {
         b.iter(|| black_box(mdn_scripts::json::parse_json(&body).expect("json")))
     });

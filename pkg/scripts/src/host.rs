@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::fetch::{FetchError, Fetcher};
 use crate::limits::Limits;
 use crate::validate::EmittedQuote;
-use rows::Rows;
+use rows::{Rows, SymbolOf};
 
 type HostResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -318,10 +318,13 @@ pub(crate) fn register(engine: &mut Engine, limits: &Limits) {
     });
     engine.register_fn("names", |rows: &mut Rows| rows.names());
     engine.register_fn("emit_all", |rows: &mut Rows, symbols: Map| {
-        current()?.emit_all(rows, Some(&symbols))
+        current()?.emit_all(rows, &SymbolOf::Map(&symbols))
+    });
+    engine.register_fn("emit_all", |rows: &mut Rows, quotes: Array| {
+        current()?.emit_all(rows, &SymbolOf::suffixes(&quotes)?)
     });
     engine.register_fn("emit_all", |rows: &mut Rows| {
-        current()?.emit_all(rows, None)
+        current()?.emit_all(rows, &SymbolOf::Name)
     });
 }
 

@@ -39,6 +39,19 @@ pub fn parse_json(text: &str) -> Result<Dynamic, JsonError> {
     Ok(value)
 }
 
+/// Bytes that end the plain part of a JSON string: the closing quote, an escape, a control character.
+static STRING_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stop[b] = true;
+        b += 1;
+    }
+    stop[b'"' as usize] = true;
+    stop[b'\\' as usize] = true;
+    stop
+};
+
 struct Parser<'a> {
     bytes: &'a [u8],
     text: &'a str,
@@ -159,11 +172,19 @@ impl<'a> Parser<'a> {
     fn text_of_string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         let start = self.pos + 1;
         let rest = &self.bytes[start..];
-        let stop = rest
+        // Most strings are short keys and numbers: a table-driven byte loop over the first bytes,
+        // then a SIMD search for the closing quote or an escape in longer strings.
+        let head = rest.len().min(32);
+        let end = match rest[..head]
             .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
-        if let Some(end) = stop
+            .position(|&b| STRING_STOP[usize::from(b)])
+        {
+            Some(i) => Some(i),
+            None => memchr::memchr2(b'"', b'\\', &rest[head..]).map(|i| head + i),
+        };
+        if let Some(end) = end
             && rest[end] == b'"'
+            && (end < head || !rest[head..end].iter().any(|&b| b < 0x20))
         {
             self.pos = start + end + 1;
             return Ok(Cow::Borrowed(&self.text[start..start + end]));

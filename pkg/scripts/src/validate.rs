@@ -6,7 +6,7 @@
 //! of now and at most `max_age_ms` old; the item carries evidence (an HTTP response was fetched
 //! before it was emitted); a symbol appears once per run. Invalid items are dropped with a reason.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::str::FromStr;
 
 use mdn_protocol::{Hash32, Symbol};
@@ -52,9 +52,9 @@ pub fn validate_output(
     policy: &OutputPolicy,
     script_hash: Hash32,
 ) -> (Vec<ScrapedQuote>, Vec<String>) {
-    let mut quotes = Vec::new();
+    let mut quotes = Vec::with_capacity(items.len());
     let mut rejected = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::with_capacity(items.len());
     for item in items {
         match validate_one(item, policy, script_hash) {
             Ok(q) if !seen.insert(q.symbol.clone()) => {

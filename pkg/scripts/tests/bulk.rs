@@ -132,6 +132,50 @@ fn bulk_path_emits_the_same_quotes_as_the_emit_loop() {
     assert!(fast.quotes.iter().all(|q| q.evidence_hash == evidence));
 }
 
+/// `emit_all(rows, quotes)` splits names by quote-currency suffix exactly as a `split_pair` map
+/// does, trying the currencies in order; a non-string currency is a script error.
+#[test]
+fn emit_all_with_quote_currencies_matches_the_split_pair_map() {
+    let by_suffix = FAST.replace(
+        "let n = emit_all(rows, symbol_of);",
+        "let n = emit_all(rows, [\"USDT\", \"USD\"]);",
+    );
+    assert_ne!(by_suffix, FAST);
+    let fast = run_base(FAST, TICKERS);
+    let suffix = run_base(&by_suffix, TICKERS);
+    assert_eq!(suffix.outcome, RunOutcome::Ok { quotes: 3 }, "{suffix:?}");
+    assert_eq!(rows(&suffix), rows(&fast));
+    // Order matters: "USD" first turns BTCUSDT into nothing ("BTCUSDT" does not end with "USD").
+    let usd_only = run_base(
+        &FAST.replace(
+            "let n = emit_all(rows, symbol_of);",
+            "let n = emit_all(rows, [\"USD\"]) + 1;",
+        ),
+        TICKERS,
+    );
+    assert_eq!(
+        usd_only.outcome,
+        RunOutcome::Ok { quotes: 2 },
+        "{usd_only:?}"
+    );
+    let bad = run_base(
+        &FAST.replace(
+            "let n = emit_all(rows, symbol_of);",
+            "let n = emit_all(rows, [\"USD\", 5]);",
+        ),
+        TICKERS,
+    );
+    match &bad.outcome {
+        RunOutcome::ScriptError { message, .. } => {
+            assert!(
+                message.contains("quote currencies must be strings"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a script error, got {other:?}"),
+    }
+}
+
 #[test]
 fn keyed_rows_nested_paths_names_and_seconds() {
     let body = r#"{"error":[],"result":{"XXBTZUSD":{"c":["64952.1","1"],"t":"1748772000"},

@@ -165,31 +165,71 @@ impl Rows {
     }
 }
 
+/// How `emit_all` finds the symbol of a row from its venue name.
+pub(crate) enum SymbolOf<'a> {
+    /// The name already is `"BASE/QUOTE"`.
+    Name,
+    /// A map from venue name to `"BASE/QUOTE"` (or `()` to skip the row).
+    Map(&'a Map),
+    /// Quote currencies tried as suffixes of the name, in order, as `split_pair` does.
+    Suffixes(Vec<ImmutableString>),
+}
+
+impl SymbolOf<'_> {
+    /// Quote currencies for [`SymbolOf::Suffixes`]: every item must be a string.
+    pub(crate) fn suffixes(quotes: &Array) -> HostResult<SymbolOf<'static>> {
+        quotes
+            .iter()
+            .map(|q| {
+                q.clone().into_immutable_string().map_err(|t| {
+                    format!("emit_all: quote currencies must be strings, got {t}").into()
+                })
+            })
+            .collect::<HostResult<Vec<_>>>()
+            .map(SymbolOf::Suffixes)
+    }
+
+    /// The symbol of the row named `name`; `None` skips the row.
+    fn of(&self, name: &str) -> HostResult<Option<String>> {
+        match self {
+            SymbolOf::Name => Ok(Some(name.to_owned())),
+            SymbolOf::Map(map) => match map.get(name) {
+                None => Ok(None),
+                Some(v) if v.is_unit() => Ok(None),
+                Some(v) => match v.clone().into_immutable_string() {
+                    Ok(s) => Ok(Some(s.to_string())),
+                    Err(t) => Err(format!(
+                        "emit_all: the symbol of {name} must be a string \"BASE/QUOTE\" or (), got {t}"
+                    )
+                    .into()),
+                },
+            },
+            SymbolOf::Suffixes(quotes) => Ok(quotes.iter().find_map(|q| {
+                name.strip_suffix(q.as_str())
+                    .filter(|base| !base.is_empty())
+                    .map(|base| {
+                        let mut symbol = String::with_capacity(name.len() + 1);
+                        symbol.push_str(base);
+                        symbol.push('/');
+                        symbol.push_str(q);
+                        symbol
+                    })
+            })),
+        }
+    }
+}
+
 impl HostContext {
-    /// Emits every row whose name `symbols` maps to a string (every named row with its name as the
-    /// symbol when `symbols` is `None`). Returns how many were emitted.
-    pub(crate) fn emit_all(&self, rows: &Rows, symbols: Option<&Map>) -> HostResult<i64> {
+    /// Emits every row of `rows` that `symbols` gives a symbol. Returns how many were emitted.
+    pub(crate) fn emit_all(&self, rows: &Rows, symbols: &SymbolOf<'_>) -> HostResult<i64> {
         let now = now_ms();
         let mut state = self.state();
         let evidence_hash = state.evidence;
         let mut emitted = 0;
         for row in 0..rows.len() {
             let Some(name) = rows.name(row) else { continue };
-            let symbol = match symbols {
-                None => name.to_owned(),
-                Some(map) => match map.get(name) {
-                    None => continue,
-                    Some(v) if v.is_unit() => continue,
-                    Some(v) => match v.clone().into_immutable_string() {
-                        Ok(s) => s.to_string(),
-                        Err(t) => {
-                            return Err(format!(
-                                "emit_all: the symbol of {name} must be a string \"BASE/QUOTE\" or (), got {t}"
-                            )
-                            .into());
-                        }
-                    },
-                },
+            let Some(symbol) = symbols.of(name)? else {
+                continue;
             };
             let price = rows
                 .decimal(row, PRICE, name)?

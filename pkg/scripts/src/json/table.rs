@@ -286,6 +286,19 @@ impl<'a, 'p> Extractor<'a, 'p> {
             }
         }
         let width = self.columns.len();
+        // Ticker rows are flat objects with every column one key deep: match keys directly.
+        let flat = all[..n].iter().all(|w| self.path(w.column).len() == 1);
+        let flat_keys: Vec<(&'p [u8], usize)> = if flat {
+            all[..n]
+                .iter()
+                .map(|w| match &self.columns[w.column] {
+                    Column::Path(p) => (p[0].as_bytes(), w.column),
+                    Column::Key => (&b""[..], w.column),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.enter(depth)?;
         let close = if is_object { b'}' } else { b']' };
         self.entries(close, |x, key, _| {
@@ -299,7 +312,63 @@ impl<'a, 'p> Extractor<'a, 'p> {
                     x.cells[row + c] = Cell::String(key.clone());
                 }
             }
-            x.select(depth + 1, &all[..n], row)
+            if flat && x.p.peek() == Some(b'{') {
+                x.select_flat(depth + 1, &flat_keys, row)
+            } else {
+                x.select(depth + 1, &all[..n], row)
+            }
+        })
+    }
+
+    /// `select` for an object row whose wanted columns are all one key deep (`wants`: each
+    /// column's key and index): each key is compared with the columns' keys (length and first byte
+    /// before the bytes), and a value is read only for a key some column wants. Same cells as
+    /// `select`.
+    fn select_flat(
+        &mut self,
+        depth: usize,
+        wants: &[(&[u8], usize)],
+        row: usize,
+    ) -> Result<(), JsonError> {
+        self.enter(depth)?;
+        self.entries(b'}', |x, key, _| {
+            let name: &[u8] = match &key {
+                Some(Text::Span(r)) => &x.p.bytes[r.clone()],
+                Some(Text::Owned(s)) => s.as_bytes(),
+                None => b"",
+            };
+            // Columns may share a path: collect every column this key names.
+            let mut hits = 0u32;
+            for &(want, column) in wants {
+                if want.len() == name.len() && want.first() == name.first() && want == name {
+                    hits |= 1 << column;
+                }
+            }
+            if hits == 0 {
+                return x.skip_value(depth + 1);
+            }
+            let start = x.p.pos;
+            let cell = match x.p.peek() {
+                Some(b'"') => Cell::String(x.string_text()?),
+                Some(b'-' | b'0'..=b'9') => {
+                    let (begin, _) = x.p.number_span()?;
+                    Cell::Number(Text::Span(begin..x.p.pos))
+                }
+                Some(b'n') => {
+                    x.skip_value(depth + 1)?;
+                    Cell::Absent
+                }
+                _ => {
+                    x.skip_value(depth + 1)?;
+                    Cell::Other(Text::Span(start..x.p.pos))
+                }
+            };
+            while hits != 0 {
+                let column = hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                x.cells[row + column] = cell.clone();
+            }
+            Ok(())
         })
     }
 
