@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("pg_commit_10k_validated");
     group.throughput(Throughput::Elements(ROWS));
     group.sample_size(10);
-    for batch in [2_000usize, 250] {
+    for batch in [10_000usize, 4_096, 250] {
         group.bench_function(format!("batch_{batch}"), |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;

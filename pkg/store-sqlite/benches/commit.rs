@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("sqlite_commit_10k_validated");
     group.throughput(Throughput::Elements(ROWS));
     group.sample_size(10);
-    for batch in [2_000usize, 500] {
+    for batch in [10_000usize, 4_096, 500] {
         group.bench_function(format!("batch_{batch}"), |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
