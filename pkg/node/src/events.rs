@@ -39,6 +39,8 @@ pub struct Counters {
     pub gossip_ignored: Count,
     /// Decisions pulled from peers by catch-up sync.
     pub synced: Count,
+    /// Decisions a peer offered in catch-up sync that this node already had (not re-verified).
+    pub sync_skipped: Count,
     /// Source runs that ended in an error.
     pub run_failures: Count,
     /// Proposal → commit latency of decisions reached by this node.

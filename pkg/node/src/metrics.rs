@@ -117,6 +117,12 @@ impl Metrics {
             "Decisions pulled from peers by catch-up sync",
             &counters.synced,
         );
+        counter(
+            &mut registry,
+            "sync_skipped_decisions",
+            "Decisions offered by catch-up sync that were already stored (not re-verified)",
+            &counters.sync_skipped,
+        );
         registry.register_with_unit(
             "decision_latency",
             "Proposal to commit latency of decisions reached by this node",

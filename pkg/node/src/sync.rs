@@ -151,14 +151,35 @@ impl SyncWorker {
         }
     }
 
+    /// Decodes a page, drops the decisions already stored as validated (most of a page, when
+    /// gossip delivered them: only what is missing costs a certificate check and a write), and
+    /// verifies the rest off the async threads.
     async fn verify_page(&self, items: Vec<Vec<u8>>) -> Result<Vec<DecisionCommit>, SyncError> {
+        let decisions = items
+            .iter()
+            .map(|bytes| Decision::decode_from_slice(bytes))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<_> = decisions.iter().map(|d| d.quote.id()).collect();
+        let known = self.store.validated_among(&ids).await?;
+        let missing: Vec<Decision> = decisions
+            .into_iter()
+            .zip(&ids)
+            .filter(|(_, id)| !known.contains(id))
+            .map(|(d, _)| d)
+            .collect();
+        Counters::add(
+            &self.telemetry.counters.sync_skipped,
+            (ids.len() - missing.len()) as u64,
+        );
+        if missing.is_empty() {
+            return Ok(Vec::new());
+        }
         let validators = self.validators.clone();
         let network_id = self.network_id.clone();
         tokio::task::spawn_blocking(move || {
-            items
-                .iter()
-                .map(|bytes| {
-                    let decision = Decision::decode_from_slice(bytes)?;
+            missing
+                .into_iter()
+                .map(|decision| {
                     verify_synced(&decision, &validators, &network_id)?;
                     let effects = effects_of(&decision, &[]);
                     Ok(DecisionCommit { decision, effects })

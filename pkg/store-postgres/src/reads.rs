@@ -1,5 +1,7 @@
 //! Decision queries: by id, filtered pages, catch-up sync, counts and the symbol summary.
 
+use std::collections::HashSet;
+
 use deadpool_postgres::Object;
 use mdn_protocol::{Certificate, Decision, Decode, Quote, QuoteId};
 use mdn_store::decisions::{outcome_code, outcome_from_code};
@@ -134,6 +136,19 @@ pub(crate) async fn validated_ids(c: &Object) -> Result<Vec<QuoteId>, Fail> {
         .query(
             "SELECT quote_id FROM decisions WHERE outcome = 1 ORDER BY seq",
             &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok(hash32("quote id", r.try_get(0)?)?))
+        .collect()
+}
+
+pub(crate) async fn validated_among(c: &Object, ids: &[QuoteId]) -> Result<HashSet<QuoteId>, Fail> {
+    let keys: Vec<&[u8]> = ids.iter().map(|id| &id.0[..]).collect();
+    let rows = c
+        .query(
+            "SELECT quote_id FROM decisions WHERE quote_id = ANY($1::bytea[]) AND outcome = 1",
+            &[&keys],
         )
         .await?;
     rows.iter()

@@ -1,6 +1,8 @@
 //! [`PgStore`]: the pool, connecting (with migrations), and the [`Store`] impl that routes every
 //! method through the retry policy.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use mdn_protocol::{Hash32, PublicKey, QuoteId, Symbol};
@@ -110,6 +112,12 @@ impl Store for PgStore {
     async fn validated_ids(&self) -> Result<Vec<QuoteId>> {
         with_client!(&self.pool, "reading validated ids", |c| {
             reads::validated_ids(c).await
+        })
+    }
+
+    async fn validated_among(&self, ids: &[QuoteId]) -> Result<HashSet<QuoteId>> {
+        with_client!(&self.pool, "looking up validated ids", |c| {
+            reads::validated_among(c, ids).await
         })
     }
 

@@ -1,5 +1,7 @@
 //! Decision queries: by id, filtered pages, catch-up sync, counts and the symbol summary.
 
+use std::collections::HashSet;
+
 use mdn_protocol::{Certificate, Decision, Decode, Outcome, Quote, QuoteId};
 use mdn_store::decisions::{outcome_code, outcome_from_code};
 use mdn_store::{
@@ -136,6 +138,18 @@ pub(crate) fn validated_ids(c: &Connection) -> Result<Vec<QuoteId>, Fail> {
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(hash32("quote id", &row.get::<_, Vec<u8>>(0)?)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn validated_among(c: &Connection, ids: &[QuoteId]) -> Result<HashSet<QuoteId>, Fail> {
+    let mut stmt =
+        c.prepare_cached("SELECT 1 FROM decisions WHERE quote_id = ?1 AND outcome = 1")?;
+    let mut out = HashSet::new();
+    for id in ids {
+        if stmt.exists([&id.0[..]])? {
+            out.insert(*id);
+        }
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! [`SqliteStore`]: the [`Store`] impl, sending every call to the database thread.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use async_trait::async_trait;
@@ -69,6 +70,15 @@ impl Store for SqliteStore {
     async fn validated_ids(&self) -> Result<Vec<QuoteId>> {
         self.worker
             .call("reading validated ids", |c| reads::validated_ids(c))
+            .await
+    }
+
+    async fn validated_among(&self, ids: &[QuoteId]) -> Result<HashSet<QuoteId>> {
+        let ids = ids.to_vec();
+        self.worker
+            .call("looking up validated ids", move |c| {
+                reads::validated_among(c, &ids)
+            })
             .await
     }
 

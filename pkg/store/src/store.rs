@@ -1,5 +1,7 @@
 //! The repository trait every backend implements.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use mdn_protocol::{Hash32, PublicKey, QuoteId, Symbol};
 
@@ -41,6 +43,9 @@ pub trait Store: Send + Sync {
 
     /// Ids of all validated decisions.
     async fn validated_ids(&self) -> Result<Vec<QuoteId>>;
+
+    /// Which of `ids` are stored as validated (catch-up sync skips those before verifying).
+    async fn validated_among(&self, ids: &[QuoteId]) -> Result<HashSet<QuoteId>>;
 
     /// Number of stored decisions per outcome.
     async fn decision_counts(&self) -> Result<DecisionCounts>;

@@ -279,6 +279,25 @@ pub async fn decisions_after_pages_validated(store: &dyn Store) {
     assert_eq!(ids, want_sorted);
 }
 
+/// `validated_among` answers exactly the given ids that are stored as validated: not rejected or
+/// expired ones, not unknown ones; an empty question has an empty answer.
+pub async fn validated_among_finds_stored_validated(store: &dyn Store) {
+    let batch: Vec<_> = (0..20).map(|i| commit(i, outcome_for(i))).collect();
+    store.commit(&batch).await.expect("commit");
+    let asked: Vec<_> = (0..25).map(|i| fixtures::quote(i).id()).collect();
+    let found = store.validated_among(&asked).await.expect("among");
+    let want: std::collections::HashSet<_> = (0..20)
+        .filter(|i| outcome_for(*i) == Outcome::Validated)
+        .map(|i| fixtures::quote(i).id())
+        .collect();
+    assert!(
+        !want.is_empty() && want.len() < 20,
+        "the fixture mixes outcomes"
+    );
+    assert_eq!(found, want);
+    assert!(store.validated_among(&[]).await.expect("empty").is_empty());
+}
+
 /// The symbol summary shows the latest validated price and the number of sources.
 pub async fn symbols_summarise_validated(store: &dyn Store) {
     let batch: Vec<_> = (0..12).map(|i| commit(i, outcome_for(i))).collect();

@@ -28,6 +28,7 @@ macro_rules! contract_tests {
             invalid_decision_fails_batch,
             list_decisions_filters_and_pages,
             decisions_after_pages_validated,
+            validated_among_finds_stored_validated,
             symbols_summarise_validated,
             large_batches_commit_once,
             source_events_round_trip,
