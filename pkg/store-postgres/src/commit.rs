@@ -14,7 +14,7 @@ use deadpool_postgres::Transaction;
 use mdn_protocol::{Outcome, QuoteId};
 use mdn_store::CommitReport;
 use mdn_store::decisions::outcome_code;
-use mdn_store::plan::{EffectDeltas, Plan, PlannedDecision};
+use mdn_store::plan::{EffectDeltas, OutcomeTotals, Plan, PlannedDecision};
 use rust_decimal::Decimal;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
@@ -56,10 +56,11 @@ pub(crate) async fn commit_once(
     let mut deltas = EffectDeltas::default();
     for (id, inserted) in returned {
         if let Some(row) = by_id.get(&id) {
-            deltas.add(row.commit);
             if inserted {
+                deltas.add(row.commit);
                 report.inserted += 1;
             } else {
+                deltas.add_upgrade(row.commit);
                 report.upgraded += 1;
             }
         }
@@ -284,6 +285,17 @@ fn returned(rows: &[tokio_postgres::Row]) -> Result<Vec<(QuoteId, bool)>, Fail> 
 }
 
 async fn apply_deltas(tx: &Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
+    let t = deltas.totals;
+    if t != OutcomeTotals::default() {
+        let statement = tx
+            .prepare_cached(
+                "UPDATE decision_totals SET count = count + CASE outcome \
+                   WHEN 1 THEN $1::int8 WHEN 2 THEN $2::int8 ELSE $3::int8 END",
+            )
+            .await?;
+        tx.execute(&statement, &[&t.validated, &t.rejected, &t.expired])
+            .await?;
+    }
     if !deltas.sources.is_empty() {
         let (mut sources, mut symbols) = (Vec::new(), Vec::new());
         let (mut v, mut r, mut e) = (Vec::new(), Vec::new(), Vec::new());

@@ -159,7 +159,8 @@ pub(crate) async fn validated_among(c: &Object, ids: &[QuoteId]) -> Result<HashS
 pub(crate) async fn counts(c: &Object) -> Result<DecisionCounts, Fail> {
     let rows = c
         .query(
-            "SELECT outcome, count(*) FROM decisions GROUP BY outcome",
+            // Maintained by every commit, so this never scans the decisions.
+            "SELECT outcome, count FROM decision_totals",
             &[],
         )
         .await?;

@@ -3,7 +3,7 @@
 
 use mdn_protocol::Outcome;
 use mdn_store::decisions::outcome_code;
-use mdn_store::plan::{EffectDeltas, plan_batch};
+use mdn_store::plan::{EffectDeltas, OutcomeTotals, plan_batch};
 use mdn_store::{CommitReport, DecisionCommit};
 use rusqlite::{Connection, params};
 
@@ -62,13 +62,13 @@ pub(crate) fn commit(
                 ])? == 1;
             if inserted {
                 report.inserted += 1;
+                deltas.add(row.commit);
             } else if upgraded {
                 report.upgraded += 1;
+                deltas.add_upgrade(row.commit);
             } else {
                 report.unchanged += 1;
-                continue;
             }
-            deltas.add(row.commit);
         }
     }
     apply_deltas(&tx, &deltas)?;
@@ -77,6 +77,14 @@ pub(crate) fn commit(
 }
 
 fn apply_deltas(tx: &rusqlite::Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
+    let t = deltas.totals;
+    if t != OutcomeTotals::default() {
+        tx.prepare_cached(
+            "UPDATE decision_totals SET count = count + CASE outcome \
+               WHEN 1 THEN ?1 WHEN 2 THEN ?2 ELSE ?3 END",
+        )?
+        .execute(params![t.validated, t.rejected, t.expired])?;
+    }
     let mut sources = tx.prepare_cached(
         "INSERT INTO source_stats (source, symbol, validated, rejected, expired) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source, symbol) DO UPDATE SET \

@@ -144,6 +144,20 @@ pub struct EffectDeltas {
     pub peers: BTreeMap<PublicKey, PeerDelta>,
     /// Keyed by (symbol, source); validated decisions only.
     pub symbol_sources: BTreeMap<(String, String), SymbolSourceDelta>,
+    /// Net change of the number of stored decisions per outcome (an upgrade moves one from
+    /// expired to validated).
+    pub totals: OutcomeTotals,
+}
+
+/// Net change of stored decisions per outcome (may be negative).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutcomeTotals {
+    /// Validated.
+    pub validated: i64,
+    /// Rejected.
+    pub rejected: i64,
+    /// Expired.
+    pub expired: i64,
 }
 
 impl EffectDeltas {
@@ -156,8 +170,24 @@ impl EffectDeltas {
         out
     }
 
-    /// Adds one applied decision.
+    /// Adds one newly inserted decision.
     pub fn add(&mut self, commit: &DecisionCommit) {
+        match commit.decision.outcome {
+            Outcome::Validated => self.totals.validated += 1,
+            Outcome::Rejected => self.totals.rejected += 1,
+            Outcome::Expired => self.totals.expired += 1,
+        }
+        self.add_effects(commit);
+    }
+
+    /// Adds one validated decision that replaced a stored expired one.
+    pub fn add_upgrade(&mut self, commit: &DecisionCommit) {
+        self.totals.validated += 1;
+        self.totals.expired -= 1;
+        self.add_effects(commit);
+    }
+
+    fn add_effects(&mut self, commit: &DecisionCommit) {
         for effect in &commit.effects {
             match effect {
                 ScoreEffect::SourceOutcome {
@@ -204,6 +234,9 @@ impl EffectDeltas {
 
     /// Whether nothing is to be added.
     pub fn is_empty(&self) -> bool {
-        self.sources.is_empty() && self.peers.is_empty() && self.symbol_sources.is_empty()
+        self.sources.is_empty()
+            && self.peers.is_empty()
+            && self.symbol_sources.is_empty()
+            && self.totals == OutcomeTotals::default()
     }
 }

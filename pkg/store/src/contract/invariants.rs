@@ -1,13 +1,46 @@
 //! Cross-table invariants that hold whenever every decision carries [`super::fixtures::effects_for`]
 //! effects and no expired decision was upgraded (used by the contract and crash tests).
 
+use mdn_protocol::Outcome;
+
 use super::fixtures::VOTERS;
+use crate::decisions::{DecisionQuery, MAX_PAGE};
 use crate::store::Store;
+
+/// How many decisions with `outcome` the store lists, page by page.
+async fn listed(store: &dyn Store, outcome: Outcome) -> u64 {
+    let mut query = DecisionQuery {
+        outcome: Some(outcome),
+        limit: MAX_PAGE,
+        ..DecisionQuery::default()
+    };
+    let mut n = 0;
+    loop {
+        let page = store.list_decisions(&query).await.expect("list decisions");
+        n += page.items.len() as u64;
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return n,
+        }
+    }
+}
 
 /// Effects are present for every stored decision and for nothing else: counters sum to the
 /// number of decisions per outcome.
 pub async fn assert_effects_match(store: &dyn Store) {
     let counts = store.decision_counts().await.expect("decision counts");
+    // The kept totals agree with the decisions actually listed.
+    for (outcome, kept) in [
+        (Outcome::Validated, counts.validated),
+        (Outcome::Rejected, counts.rejected),
+        (Outcome::Expired, counts.expired),
+    ] {
+        assert_eq!(
+            listed(store, outcome).await,
+            kept,
+            "{outcome:?} total vs listed decisions"
+        );
+    }
     let total = counts.validated + counts.rejected + counts.expired;
     let sources = store.source_stats().await.expect("source stats");
     let by_source = sources.iter().fold((0, 0, 0), |acc, s| {
