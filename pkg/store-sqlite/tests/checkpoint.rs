@@ -48,3 +48,36 @@ async fn committed_pages_reach_the_database_file_through_the_checkpointer() {
     assert_eq!(store.commit(&more).await.expect("commit").inserted, 100);
     assert_eq!(store.commit(&batch).await.expect("recommit").inserted, 0);
 }
+
+/// Under a steady stream of commits passive checkpoints never catch up with the end of the WAL;
+/// the checkpointer then empties it with a truncating checkpoint, so the WAL file stays bounded.
+#[tokio::test]
+async fn the_wal_is_emptied_after_a_sustained_stream_of_commits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("node.db");
+    let store = SqliteStore::open(&path).await.expect("open");
+    let wal = dir.path().join("node.db-wal");
+    let mut peak = 0;
+    for chunk in 0..40u64 {
+        let batch: Vec<_> = (chunk * 500..(chunk + 1) * 500)
+            .map(|i| commit_salted(i, 9, Outcome::Validated))
+            .collect();
+        assert_eq!(store.commit(&batch).await.expect("commit").inserted, 500);
+        peak = peak.max(file_len(&wal));
+    }
+    assert!(
+        peak > 40 << 20,
+        "the stream filled the WAL past the limit ({peak} bytes)"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while file_len(&wal) > 32 << 20 {
+        assert!(
+            Instant::now() < deadline,
+            "the WAL stayed at {} bytes (peak {peak})",
+            file_len(&wal)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let counts = store.decision_counts().await.expect("counts");
+    assert_eq!(counts.validated, 20_000, "nothing lost on the way");
+}
