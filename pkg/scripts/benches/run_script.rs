@@ -4,6 +4,10 @@
 
 #![allow(missing_docs)]
 
+/// The allocator the node binary runs with, so the figures are the node's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::sync::Arc;
 

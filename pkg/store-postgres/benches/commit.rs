@@ -11,6 +11,10 @@ use mdn_store::{DecisionCommit, Store};
 use mdn_store_postgres::PgStore;
 use mdn_testkit::TestDb;
 
+/// The allocator the node binary runs with, so the figures are the node's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROWS: u64 = 10_000;
 
 static SALT: AtomicU64 = AtomicU64::new(1);

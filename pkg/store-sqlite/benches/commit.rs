@@ -10,6 +10,10 @@ use mdn_store::contract::fixtures::commit_salted;
 use mdn_store::{DecisionCommit, Store};
 use mdn_store_sqlite::SqliteStore;
 
+/// The allocator the node binary runs with, so the figures are the node's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROWS: u64 = 10_000;
 
 static SALT: AtomicU64 = AtomicU64::new(1);
