@@ -2,14 +2,13 @@
 //!
 //! All database work runs on one dedicated thread fed by a bounded channel (`worker`), never on
 //! async threads. WAL mode, `synchronous=NORMAL`, cached prepared statements, one transaction per
-//! commit; WAL checkpoints on a second connection and thread (`checkpoint`), off the commit path.
+//! commit; SQLite's automatic WAL checkpoints (the WAL file is cut back to 64 MiB after each).
 //!
 //! - `migrate`: applies `db/sqlite/V{n}__{name}.sql` in order, recorded in `schema_migrations`
 //!   (refinery 0.10 pins rusqlite <= 0.40, so this crate runs its own).
 //! - `commit`, `reads`, `records`, `catalog`: the queries; `convert`: value conversions.
 
 mod catalog;
-mod checkpoint;
 mod commit;
 mod convert;
 mod migrate;

@@ -1,6 +1,5 @@
-//! The database thread: owns the one writing `rusqlite::Connection` and runs jobs sent over a
-//! bounded channel, one at a time, replying over a oneshot. WAL checkpoints run beside it
-//! (`checkpoint`), not inside commits.
+//! The database thread: owns the one `rusqlite::Connection` and runs jobs sent over a bounded
+//! channel, one at a time, replying over a oneshot.
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -60,12 +59,6 @@ impl Worker {
                         return;
                     }
                 };
-                // Dropped when this thread ends, which stops the checkpointer.
-                let (_checkpointer, stop) = std::sync::mpsc::channel::<()>();
-                if let Err(e) = crate::checkpoint::start(&path, stop) {
-                    tracing::error!(%e, "cannot start the WAL checkpointer; commits will checkpoint");
-                    let _ = conn.execute_batch("PRAGMA wal_autocheckpoint = 1000;");
-                }
                 while let Some(job) = queue.blocking_recv() {
                     job(&mut conn);
                 }
@@ -116,7 +109,7 @@ fn open_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; \
-         PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;",
+         PRAGMA journal_size_limit = 67108864;",
     )
     .map_err(unavailable)?;
     let now_ms = SystemTime::now()
