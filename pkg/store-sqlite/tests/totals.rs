@@ -1,8 +1,7 @@
 //! Migration V4 (`decision_totals`) on a database that already holds decisions.
 
-use mdn_protocol::Outcome;
 use mdn_store::Store;
-use mdn_store::contract::fixtures::commit_salted;
+use mdn_store::contract::commit_ten_of_each_outcome;
 use mdn_store_sqlite::SqliteStore;
 
 /// Migration V4 fills `decision_totals` from the decisions already stored: a database whose V4 is
@@ -11,19 +10,10 @@ use mdn_store_sqlite::SqliteStore;
 async fn decision_totals_are_backfilled_from_existing_decisions() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("node.db");
-    let outcomes = [Outcome::Validated, Outcome::Rejected, Outcome::Expired];
     let before = {
         let store = SqliteStore::open(&path).await.expect("open");
-        let batch: Vec<_> = (0..30)
-            .map(|i| commit_salted(i, 3, outcomes[(i % 3) as usize]))
-            .collect();
-        store.commit(&batch).await.expect("commit");
-        store.decision_counts().await.expect("counts")
+        commit_ten_of_each_outcome(&store).await
     };
-    assert_eq!(
-        (before.validated, before.rejected, before.expired),
-        (10, 10, 10)
-    );
     {
         let conn = rusqlite::Connection::open(&path).expect("open directly");
         conn.execute_batch(

@@ -73,3 +73,19 @@ pub async fn assert_effects_match(store: &dyn Store) {
     let validated: u64 = symbols.iter().map(|s| s.validated).sum();
     assert_eq!(validated, counts.validated, "symbol summary vs decisions");
 }
+
+/// Commits ten decisions of each outcome (salt 3) and returns the store's totals after it, checked
+/// to be ten of each (used by the migration backfill tests of both backends).
+pub async fn commit_ten_of_each_outcome(store: &dyn Store) -> crate::decisions::DecisionCounts {
+    let outcomes = [Outcome::Validated, Outcome::Rejected, Outcome::Expired];
+    let batch: Vec<_> = (0..30)
+        .map(|i| super::fixtures::commit_salted(i, 3, outcomes[(i % 3) as usize]))
+        .collect();
+    store.commit(&batch).await.expect("commit");
+    let counts = store.decision_counts().await.expect("counts");
+    assert_eq!(
+        (counts.validated, counts.rejected, counts.expired),
+        (10, 10, 10)
+    );
+    counts
+}

@@ -10,7 +10,7 @@ mod invariants;
 mod records;
 
 pub use decisions::*;
-pub use invariants::assert_effects_match;
+pub use invariants::{assert_effects_match, commit_ten_of_each_outcome};
 pub use records::*;
 
 /// Generates one `#[tokio::test]` per contract case. `$make` is an async fn returning
