@@ -339,11 +339,20 @@ fn split_pair(name: &str, quotes: &[Dynamic]) -> HostResult<Dynamic> {
             )
             .into());
         };
-        if let Some(base) = name.strip_suffix(q.as_str())
-            && !base.is_empty()
-        {
-            return Ok(Dynamic::from(format!("{base}/{}", q.as_str())));
+        if let Some(symbol) = pair_with_quote(name, q.as_str()) {
+            return Ok(Dynamic::from(symbol));
         }
     }
     Ok(Dynamic::UNIT)
+}
+
+/// `"BASE/QUOTE"` when venue name `name` is `BASE` followed by `quote`, with a non-empty base.
+/// Shared by `split_pair` and `emit_all(rows, quotes)`.
+pub(crate) fn pair_with_quote(name: &str, quote: &str) -> Option<String> {
+    let base = name.strip_suffix(quote).filter(|base| !base.is_empty())?;
+    let mut symbol = String::with_capacity(name.len() + 1);
+    symbol.push_str(base);
+    symbol.push('/');
+    symbol.push_str(quote);
+    Some(symbol)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rhai::{Array, Dynamic, ImmutableString, Map};
 
-use super::{HostContext, HostResult, now_ms};
+use super::{HostContext, HostResult, now_ms, pair_with_quote};
 use crate::json::table::{Cell, ROW_KEY, Table, extract_table};
 use crate::validate::EmittedQuote;
 
@@ -204,17 +204,7 @@ impl SymbolOf<'_> {
                     .into()),
                 },
             },
-            SymbolOf::Suffixes(quotes) => Ok(quotes.iter().find_map(|q| {
-                name.strip_suffix(q.as_str())
-                    .filter(|base| !base.is_empty())
-                    .map(|base| {
-                        let mut symbol = String::with_capacity(name.len() + 1);
-                        symbol.push_str(base);
-                        symbol.push('/');
-                        symbol.push_str(q);
-                        symbol
-                    })
-            })),
+            SymbolOf::Suffixes(quotes) => Ok(quotes.iter().find_map(|q| pair_with_quote(name, q.as_str()))),
         }
     }
 }

@@ -287,18 +287,14 @@ impl<'a, 'p> Extractor<'a, 'p> {
         }
         let width = self.columns.len();
         // Ticker rows are flat objects with every column one key deep: match keys directly.
-        let flat = all[..n].iter().all(|w| self.path(w.column).len() == 1);
-        let flat_keys: Vec<(&'p [u8], usize)> = if flat {
-            all[..n]
-                .iter()
-                .map(|w| match &self.columns[w.column] {
-                    Column::Path(p) => (p[0].as_bytes(), w.column),
-                    Column::Key => (&b""[..], w.column),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let flat_keys: Vec<(&'p [u8], usize)> = all[..n]
+            .iter()
+            .filter_map(|w| match &self.columns[w.column] {
+                Column::Path(p) if p.len() == 1 => Some((p[0].as_bytes(), w.column)),
+                _ => None,
+            })
+            .collect();
+        let flat = flat_keys.len() == n;
         self.enter(depth)?;
         let close = if is_object { b'}' } else { b']' };
         self.entries(close, |x, key, _| {
