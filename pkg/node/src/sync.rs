@@ -155,11 +155,17 @@ impl SyncWorker {
     /// gossip delivered them: only what is missing costs a certificate check and a write), and
     /// verifies the rest off the async threads.
     async fn verify_page(&self, items: Vec<Vec<u8>>) -> Result<Vec<DecisionCommit>, SyncError> {
-        let decisions = items
-            .iter()
-            .map(|bytes| Decision::decode_from_slice(bytes))
-            .collect::<Result<Vec<_>, _>>()?;
-        let ids: Vec<_> = decisions.iter().map(|d| d.quote.id()).collect();
+        // Decoding and hashing a page is CPU work too: off the async threads, like the checks.
+        let (decisions, ids) = tokio::task::spawn_blocking(move || {
+            let decisions = items
+                .iter()
+                .map(|bytes| Decision::decode_from_slice(bytes))
+                .collect::<Result<Vec<_>, _>>()?;
+            let ids: Vec<_> = decisions.iter().map(|d| d.quote.id()).collect();
+            Ok::<_, SyncError>((decisions, ids))
+        })
+        .await
+        .map_err(|e| SyncError::Invalid(format!("decoding task failed: {e}")))??;
         let known = self.store.validated_among(&ids).await?;
         let missing: Vec<Decision> = decisions
             .into_iter()
