@@ -61,6 +61,8 @@ pub struct MarketSymbol {
     pub(crate) id: u64,
     /// Multiplier of the venues' spreads: 1 for the most liquid symbols, more for the others.
     pub(crate) spread_factor: f64,
+    /// The walk's value at market tick 0, computed once: every price is relative to it.
+    pub(crate) walk_origin: f64,
 }
 
 /// A seeded random-walk market.
@@ -96,8 +98,10 @@ impl Market {
                     i if i < curated => 2.0,
                     _ => 4.0,
                 };
+                let id = rng::name_id(&symbol);
                 MarketSymbol {
-                    id: rng::name_id(&symbol),
+                    id,
+                    walk_origin: walk::origin(params.seed, id),
                     symbol,
                     asset,
                     spread_factor,
@@ -163,7 +167,7 @@ impl Market {
         let Some(s) = self.symbols.get(index) else {
             return 0.0;
         };
-        let w = walk::displacement(self.params.seed, s.id, tick);
+        let w = walk::displacement_from(self.params.seed, s.id, s.walk_origin, tick);
         let log_move = LOG_BOUND * (VOL_BPS * 1e-4 * w / LOG_BOUND).tanh();
         s.asset.start_price * log_move.exp()
     }
