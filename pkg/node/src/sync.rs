@@ -188,7 +188,12 @@ impl SyncWorker {
                 .map(|decision| {
                     verify_synced(&decision, &validators, &network_id)?;
                     let effects = effects_of(&decision, &[]);
-                    Ok(DecisionCommit { decision, effects })
+                    // A peer's decision comes without its vote batches: kept in full.
+                    Ok(DecisionCommit {
+                        decision,
+                        effects,
+                        batches: Vec::new(),
+                    })
                 })
                 .collect::<Result<Vec<_>, SyncError>>()
         })

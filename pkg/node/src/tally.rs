@@ -10,7 +10,8 @@ use actix::prelude::*;
 use mdn_consensus::{Decided, Evidence, Tally, VoteOutcome};
 use mdn_protocol::merkle::{prove_all, vote_leaf_hash};
 use mdn_protocol::{
-    CertificateEntry, Decision, Encode, Outcome, PublicKey, Quote, QuoteId, Verdict,
+    CertificateEntry, Decision, Encode, Hash32, Outcome, PublicKey, Quote, QuoteId, Verdict,
+    VoteBatch,
 };
 use mdn_reputation::DecisionInfo;
 use mdn_store::{DecisionCommit, ScoreEffect, Store};
@@ -24,11 +25,17 @@ use crate::reputation::ReputationInput;
 const TICK: Duration = Duration::from_millis(50);
 /// How long a decision whose quote has not arrived is kept.
 const PARK_MS: i64 = 60_000;
+/// How long a vote batch is kept after the tally's timeout, for the certificates cut from it.
+const BATCH_GRACE_MS: i64 = 5_000;
 
 /// Counts votes into decisions.
 pub struct TallyActor {
     tally: Tally,
     quotes: HashMap<QuoteId, (Quote, i64)>,
+    /// Recent vote batches with an accept vote, by (voter, Merkle root), with when they came: a
+    /// validated decision is committed with the batches its certificate entries were cut from, so
+    /// the store keeps each batch once instead of a copy of its header and a proof per quote.
+    batches: HashMap<(PublicKey, Hash32), (Arc<VoteBatch>, i64)>,
     parked: HashMap<QuoteId, Decided>,
     outbox: Vec<PendingCommit>,
     writer: Recipient<CommitDecisions>,
@@ -50,6 +57,7 @@ impl TallyActor {
         Self {
             tally,
             quotes: HashMap::new(),
+            batches: HashMap::new(),
             parked: HashMap::new(),
             outbox: Vec::new(),
             writer,
@@ -81,6 +89,7 @@ impl TallyActor {
             certificate: decided.certificate,
         };
         let effects = effects_of(&decision, &decided.votes);
+        let batches = self.batches_of(&decision);
         if self.reputation.is_some() {
             let q = &decision.quote;
             self.decided_out.push(DecisionInfo {
@@ -96,9 +105,31 @@ impl TallyActor {
             });
         }
         self.outbox.push(PendingCommit {
-            commit: DecisionCommit { decision, effects },
+            commit: DecisionCommit {
+                decision,
+                effects,
+                batches,
+            },
             proposed_at_ms,
         });
+    }
+
+    /// The kept batches of a validated decision's certificate entries (empty if any is gone: the
+    /// store then keeps the certificate in full).
+    fn batches_of(&self, decision: &Decision) -> Vec<Arc<VoteBatch>> {
+        let Some(certificate) = &decision.certificate else {
+            return Vec::new();
+        };
+        certificate
+            .entries
+            .iter()
+            .map(|e| {
+                self.batches
+                    .get(&(e.header.voter, e.header.merkle_root))
+                    .map(|(batch, _)| batch.clone())
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
     }
 
     fn on_equivocation(&self, evidence: Evidence) {
@@ -128,6 +159,8 @@ impl TallyActor {
             self.finalize(decided);
         }
         self.parked.retain(|_, d| now - d.decided_at_ms < PARK_MS);
+        let batch_horizon = now - self.tally.timeout_ms() - BATCH_GRACE_MS;
+        self.batches.retain(|_, (_, at)| *at >= batch_horizon);
         // Quotes that were never voted on expire too; drop their bodies with them.
         let horizon = now - PARK_MS;
         self.quotes.retain(|_, (_, at)| *at >= horizon);
@@ -250,8 +283,13 @@ impl Handler<VerifiedVotes> for TallyActor {
         let now = now_ms();
         let batch = msg.batch;
         let voter = batch.header.voter;
+        let any_accept = batch.votes.iter().any(|v| v.verdict == Verdict::Accept);
+        if any_accept {
+            self.batches
+                .insert((voter, batch.header.merkle_root), (batch.clone(), now));
+        }
         // All proofs at once: O(n log n) for the batch instead of O(n) per proof.
-        let mut proofs = if batch.votes.iter().any(|v| v.verdict == Verdict::Accept) {
+        let mut proofs = if any_accept {
             let leaves: Vec<_> = batch.votes.iter().map(vote_leaf_hash).collect();
             prove_all(&leaves).into_iter().map(Some).collect()
         } else {

@@ -55,6 +55,7 @@ fn draw(seed: u64, symbol: u64, index: i64) -> f64 {
 
 /// The walk's displacement from market tick 0 to market tick `tick`, in units of one step's
 /// standard deviation: 0 at tick 0, variance `|tick|`.
+#[cfg(test)]
 pub(crate) fn displacement(seed: u64, symbol: u64, tick: i64) -> f64 {
     displacement_from(seed, symbol, origin(seed, symbol), tick)
 }

@@ -1,12 +1,11 @@
-//! Commit throughput on PostgreSQL: 10,000 validated decisions with 3-entry certificates, in
+//! Commit throughput on PostgreSQL: 10,000 validated decisions with 4-entry certificates, in
 //! batches (binary COPY path and UNNEST path). Criterion reports elements/s = rows/s.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mdn_protocol::Outcome;
-use mdn_store::contract::fixtures::commit_salted;
+use mdn_store::contract::fixtures::batched_commits;
 use mdn_store::{DecisionCommit, Store};
 use mdn_store_postgres::PgStore;
 use mdn_testkit::TestDb;
@@ -19,11 +18,20 @@ const ROWS: u64 = 10_000;
 
 static SALT: AtomicU64 = AtomicU64::new(1);
 
-fn fresh_batches(batch: usize) -> Vec<Vec<DecisionCommit>> {
+/// Votes per vote batch: each of the 4 voters' batches covers this many quotes.
+const VOTES_PER_BATCH: usize = 256;
+
+/// Fresh decisions as the tally makes them (4-entry certificates cut from vote batches), with
+/// their batches (`by_batch`: stored once, certificates by reference) or without (in full, as
+/// decisions received from peers are), split into commits of `batch`.
+fn fresh_batches(batch: usize, by_batch: bool) -> Vec<Vec<DecisionCommit>> {
     let salt = SALT.fetch_add(1, Ordering::Relaxed);
-    let all: Vec<_> = (0..ROWS)
-        .map(|i| commit_salted(i, salt, Outcome::Validated))
-        .collect();
+    let mut all = batched_commits(ROWS, salt, VOTES_PER_BATCH);
+    if !by_batch {
+        for commit in &mut all {
+            commit.batches.clear();
+        }
+    }
     all.chunks(batch).map(<[_]>::to_vec).collect()
 }
 
@@ -37,12 +45,16 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("pg_commit_10k_validated");
     group.throughput(Throughput::Elements(ROWS));
     group.sample_size(10);
-    for batch in [10_000usize, 4_096, 250] {
-        group.bench_function(format!("batch_{batch}"), |b| {
+    let cases = [10_000usize, 4_096, 250]
+        .map(|b| (format!("batch_{b}"), b, true))
+        .into_iter()
+        .chain([("full_certificates_batch_4096".to_owned(), 4_096, false)]);
+    for (name, batch, by_batch) in cases {
+        group.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let batches = fresh_batches(batch);
+                    let batches = fresh_batches(batch, by_batch);
                     let start = Instant::now();
                     runtime.block_on(async {
                         for chunk in &batches {

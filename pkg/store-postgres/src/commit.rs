@@ -5,6 +5,7 @@
 //! Commits are serialized by an advisory lock, so seq order is commit order and nothing can
 //! insert between the lookup and the COPY.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::pin::pin;
 use std::time::SystemTime;
@@ -13,6 +14,7 @@ use deadpool_postgres::Object;
 use deadpool_postgres::Transaction;
 use mdn_protocol::{Outcome, QuoteId};
 use mdn_store::CommitReport;
+use mdn_store::certstore::PlannedBatch;
 use mdn_store::decisions::outcome_code;
 use mdn_store::plan::{EffectDeltas, OutcomeTotals, Plan, PlannedDecision};
 use rust_decimal::Decimal;
@@ -45,10 +47,21 @@ pub(crate) async fn commit_once(
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
         .await?;
+    let batch_ids = store_batches(&tx, &plan.batches).await?;
+    let blobs = plan
+        .rows
+        .iter()
+        .map(|row| {
+            row.certificate
+                .as_ref()
+                .map(|c| c.blob(&batch_ids))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let returned = if plan.rows.len() >= COPY_THRESHOLD {
-        insert_copy(&tx, plan).await?
+        insert_copy(&tx, plan, &blobs).await?
     } else {
-        insert_unnest(&tx, plan).await?
+        insert_unnest(&tx, plan, &blobs).await?
     };
     let by_id: HashMap<QuoteId, &PlannedDecision<'_>> =
         plan.rows.iter().map(|row| (row.id, row)).collect();
@@ -91,7 +104,7 @@ struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
-    fn new(plan: &'a Plan<'_>) -> Self {
+    fn new(plan: &'a Plan<'_>, blobs: &'a [Option<Cow<'_, [u8]>>]) -> Self {
         let rows = &plan.rows;
         let q = |row: &'a PlannedDecision<'_>| &row.commit.decision.quote;
         Self {
@@ -114,7 +127,7 @@ impl<'a> Columns<'a> {
                 .iter()
                 .map(|r| time(r.commit.decision.decided_at_ms))
                 .collect(),
-            certificates: rows.iter().map(|r| r.certificate.as_deref()).collect(),
+            certificates: blobs.iter().map(Option::as_deref).collect(),
         }
     }
 }
@@ -122,8 +135,9 @@ impl<'a> Columns<'a> {
 async fn insert_unnest(
     tx: &Transaction<'_>,
     plan: &Plan<'_>,
+    blobs: &[Option<Cow<'_, [u8]>>],
 ) -> Result<Vec<(QuoteId, bool)>, Fail> {
-    let c = Columns::new(plan);
+    let c = Columns::new(plan, blobs);
     let sql = format!(
         "INSERT INTO decisions AS d ({COLUMNS}) \
          SELECT {COLUMNS} FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::numeric[], \
@@ -156,7 +170,11 @@ async fn insert_unnest(
 /// Large batches: look up which ids exist, binary-COPY the new rows straight into `decisions`
 /// (seq numbers reserved as one block; the commit lock keeps other writers out between the lookup
 /// and the COPY), then upgrade expired rows with one `UPDATE .. FROM UNNEST`.
-async fn insert_copy(tx: &Transaction<'_>, plan: &Plan<'_>) -> Result<Vec<(QuoteId, bool)>, Fail> {
+async fn insert_copy(
+    tx: &Transaction<'_>,
+    plan: &Plan<'_>,
+    blobs: &[Option<Cow<'_, [u8]>>],
+) -> Result<Vec<(QuoteId, bool)>, Fail> {
     let ids: Vec<&[u8]> = plan.rows.iter().map(|r| &r.id.0[..]).collect();
     let existing = tx
         .query(
@@ -169,31 +187,28 @@ async fn insert_copy(tx: &Transaction<'_>, plan: &Plan<'_>) -> Result<Vec<(Quote
         let id: &[u8] = row.try_get(0)?;
         stored.insert(crate::convert::hash32("quote id", id)?, row.try_get(1)?);
     }
-    let fresh: Vec<&PlannedDecision<'_>> = plan
-        .rows
-        .iter()
-        .filter(|r| !stored.contains_key(&r.id))
+    let rows = plan.rows.iter().zip(blobs.iter().map(Option::as_deref));
+    let fresh: Vec<(&PlannedDecision<'_>, Option<&[u8]>)> = rows
+        .clone()
+        .filter(|(r, _)| !stored.contains_key(&r.id))
         .collect();
-    let upgrades: Vec<&PlannedDecision<'_>> = plan
-        .rows
-        .iter()
-        .filter(|r| {
+    let upgrades: Vec<(&PlannedDecision<'_>, Option<&[u8]>)> = rows
+        .filter(|(r, _)| {
             stored.get(&r.id) == Some(&outcome_code(Outcome::Expired))
                 && r.commit.decision.outcome == Outcome::Validated
         })
         .collect();
-    let mut out: Vec<(QuoteId, bool)> = fresh.iter().map(|r| (r.id, true)).collect();
+    let mut out: Vec<(QuoteId, bool)> = fresh.iter().map(|(r, _)| (r.id, true)).collect();
     if !fresh.is_empty() {
         copy_rows(tx, &fresh).await?;
     }
     if !upgrades.is_empty() {
-        let ids: Vec<&[u8]> = upgrades.iter().map(|r| &r.id.0[..]).collect();
+        let ids: Vec<&[u8]> = upgrades.iter().map(|(r, _)| &r.id.0[..]).collect();
         let decided: Vec<SystemTime> = upgrades
             .iter()
-            .map(|r| time(r.commit.decision.decided_at_ms))
+            .map(|(r, _)| time(r.commit.decision.decided_at_ms))
             .collect();
-        let certificates: Vec<Option<&[u8]>> =
-            upgrades.iter().map(|r| r.certificate.as_deref()).collect();
+        let certificates: Vec<Option<&[u8]>> = upgrades.iter().map(|(_, c)| *c).collect();
         let rows = tx
             .query(
                 "UPDATE decisions AS d SET seq = nextval('decision_seq'), outcome = 1, \
@@ -212,7 +227,10 @@ async fn insert_copy(tx: &Transaction<'_>, plan: &Plan<'_>) -> Result<Vec<(Quote
     Ok(out)
 }
 
-async fn copy_rows(tx: &Transaction<'_>, rows: &[&PlannedDecision<'_>]) -> Result<(), Fail> {
+async fn copy_rows(
+    tx: &Transaction<'_>,
+    rows: &[(&PlannedDecision<'_>, Option<&[u8]>)],
+) -> Result<(), Fail> {
     let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
     let last: i64 = tx
         .query_one(
@@ -245,12 +263,11 @@ async fn copy_rows(tx: &Transaction<'_>, rows: &[&PlannedDecision<'_>]) -> Resul
         Type::BYTEA,
     ];
     let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
-    for (seq, row) in (first_seq..).zip(rows) {
+    for (seq, (row, certificate)) in (first_seq..).zip(rows) {
         let quote = &row.commit.decision.quote;
         let observed = time(quote.observed_at_ms);
         let decided = time(row.commit.decision.decided_at_ms);
         let outcome = outcome_code(row.commit.decision.outcome);
-        let certificate = row.certificate.as_deref();
         let values: [&(dyn ToSql + Sync); 15] = [
             &seq,
             &&row.id.0[..],
@@ -272,6 +289,39 @@ async fn copy_rows(tx: &Transaction<'_>, rows: &[&PlannedDecision<'_>]) -> Resul
     }
     writer.finish().await?;
     Ok(())
+}
+
+/// Stores the vote batches certificates refer to (those not stored yet) and returns their ids, in
+/// the plan's order.
+async fn store_batches(tx: &Transaction<'_>, batches: &[PlannedBatch]) -> Result<Vec<i64>, Fail> {
+    if batches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hashes: Vec<&[u8]> = batches.iter().map(|b| &b.hash.0[..]).collect();
+    let encoded: Vec<&[u8]> = batches.iter().map(|b| &b.encoded[..]).collect();
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO vote_batches (hash, batch) SELECT * FROM UNNEST($1::bytea[], $2::bytea[]) \
+             ON CONFLICT (hash) DO NOTHING",
+        )
+        .await?;
+    tx.execute(&insert, &[&hashes, &encoded]).await?;
+    let lookup = tx
+        .prepare_cached("SELECT hash, id FROM vote_batches WHERE hash = ANY($1::bytea[])")
+        .await?;
+    let mut by_hash: HashMap<&[u8], i64> = HashMap::with_capacity(batches.len());
+    let rows = tx.query(&lookup, &[&hashes]).await?;
+    for row in &rows {
+        by_hash.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    hashes
+        .iter()
+        .map(|h| {
+            by_hash.get(h).copied().ok_or_else(|| {
+                Fail::from(mdn_store::StoreError::corrupt("vote batch", "not stored"))
+            })
+        })
+        .collect()
 }
 
 fn returned(rows: &[tokio_postgres::Row]) -> Result<Vec<(QuoteId, bool)>, Fail> {

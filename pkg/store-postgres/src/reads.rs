@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use deadpool_postgres::Object;
-use mdn_protocol::{Certificate, Decision, Decode, Quote, QuoteId};
+use mdn_protocol::{Decision, Quote, QuoteId};
+use mdn_store::certstore::{BatchBook, Unresolved, complete, decode_stored, referenced_batches};
 use mdn_store::decisions::{outcome_code, outcome_from_code};
 use mdn_store::{
     DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
@@ -19,16 +20,13 @@ const SELECT: &str = "SELECT seq, symbol, source, price, bid, ask, volume, obser
      script_hash, evidence_hash, proposer, outcome, decided_at, certificate FROM decisions";
 
 /// Turns a row selected with `SELECT` back into a stored decision.
-fn decision_from_row(row: &Row) -> Result<StoredDecision, Fail> {
+fn decision_from_row(row: &Row) -> Result<Unresolved, Fail> {
     let outcome_code: i16 = row.try_get(11)?;
     let outcome = outcome_from_code(i64::from(outcome_code)).ok_or_else(|| {
         StoreError::corrupt("decision", format!("unknown outcome {outcome_code}"))
     })?;
     let certificate: Option<&[u8]> = row.try_get(13)?;
-    let certificate = certificate
-        .map(Certificate::decode_from_slice)
-        .transpose()
-        .map_err(|e| StoreError::corrupt("certificate", e))?;
+    let certificate = certificate.map(decode_stored).transpose()?;
     let quote = Quote {
         symbol: symbol("decision symbol", row.try_get(1)?)?,
         source: row.try_get(2)?,
@@ -41,27 +39,44 @@ fn decision_from_row(row: &Row) -> Result<StoredDecision, Fail> {
         evidence_hash: hash32("evidence hash", row.try_get(9)?)?,
         proposer: key("proposer", row.try_get(10)?)?,
     };
-    Ok(StoredDecision {
+    let stored = StoredDecision {
         seq: row.try_get(0)?,
         decision: Decision {
             quote,
             outcome,
             decided_at_ms: millis(row.try_get(12)?),
-            certificate,
+            certificate: None,
         },
-    })
+    };
+    Ok((stored, certificate))
 }
 
-fn decisions(rows: &[Row]) -> Result<Vec<StoredDecision>, Fail> {
-    rows.iter().map(decision_from_row).collect()
+/// Decisions from rows selected with `SELECT`, their certificates rebuilt (the vote batches they
+/// refer to read in one query).
+async fn decisions(c: &Object, rows: &[Row]) -> Result<Vec<StoredDecision>, Fail> {
+    let out = rows
+        .iter()
+        .map(decision_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids = referenced_batches(out.iter().filter_map(|(_, c)| c.as_ref()));
+    let mut book = BatchBook::default();
+    if !ids.is_empty() {
+        let statement = c
+            .prepare_cached("SELECT id, batch FROM vote_batches WHERE id = ANY($1::int8[])")
+            .await?;
+        for row in &c.query(&statement, &[&ids]).await? {
+            book.insert(row.try_get(0)?, row.try_get(1)?)?;
+        }
+    }
+    Ok(complete(out, &book)?)
 }
 
 pub(crate) async fn decision(c: &Object, id: &QuoteId) -> Result<Option<StoredDecision>, Fail> {
     let statement = c
         .prepare_cached(&format!("{SELECT} WHERE quote_id = $1"))
         .await?;
-    let row = c.query_opt(&statement, &[&&id.0[..]]).await?;
-    row.as_ref().map(decision_from_row).transpose()
+    let rows = c.query(&statement, &[&&id.0[..]]).await?;
+    Ok(decisions(c, &rows).await?.pop())
 }
 
 pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
@@ -112,7 +127,7 @@ pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDec
     params.push(&fetch);
     let statement = c.prepare_cached(&sql).await?;
     let rows = c.query(&statement, &params).await?;
-    let mut items = decisions(&rows)?;
+    let mut items = decisions(c, &rows).await?;
     let next = if items.len() > page as usize {
         items.truncate(page as usize);
         items.last().map(|d| DecisionCursor {
@@ -128,7 +143,8 @@ pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDec
 pub(crate) async fn after(c: &Object, seq: i64, n: u32) -> Result<Vec<StoredDecision>, Fail> {
     let sql = format!("{SELECT} WHERE outcome = 1 AND seq > $1 ORDER BY seq LIMIT $2");
     let statement = c.prepare_cached(&sql).await?;
-    decisions(&c.query(&statement, &[&seq, &limit(n)]).await?)
+    let rows = c.query(&statement, &[&seq, &limit(n)]).await?;
+    decisions(c, &rows).await
 }
 
 pub(crate) async fn validated_ids(c: &Object) -> Result<Vec<QuoteId>, Fail> {

@@ -63,8 +63,9 @@ async fn unreachable_server_is_reported() {
     assert!(matches!(err, StoreError::Unavailable { .. }), "{err}");
 }
 
-/// V4 fills `decision_totals` from the decisions already stored: with V4 undone (table dropped,
-/// history row removed), reconnecting applies it again and the totals come back the same.
+/// V4 fills `decision_totals` from the decisions already stored: with V4 and the later migrations
+/// undone (tables dropped, history rows removed; refinery refuses a gap in the history),
+/// reconnecting applies them again and the totals come back the same.
 #[tokio::test]
 async fn decision_totals_are_backfilled_from_existing_decisions() {
     use mdn_store::Store;
@@ -77,11 +78,12 @@ async fn decision_totals_are_backfilled_from_existing_decisions() {
     };
     execute(
         db.url(),
-        "DROP TABLE decision_totals; DELETE FROM refinery_schema_history WHERE version = 4;",
+        "DROP TABLE decision_totals; DROP TABLE vote_batches; \
+         DELETE FROM refinery_schema_history WHERE version >= 4;",
     )
     .await;
     let store = PgStore::connect(db.url())
         .await
-        .expect("reconnect applies V4 again");
+        .expect("reconnect applies V4 and V5 again");
     assert_eq!(store.decision_counts().await.expect("counts"), before);
 }

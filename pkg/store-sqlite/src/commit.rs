@@ -2,6 +2,7 @@
 //! expired row to validated, then add the effects of exactly the rows that changed.
 
 use mdn_protocol::Outcome;
+use mdn_store::certstore::PlannedBatch;
 use mdn_store::decisions::outcome_code;
 use mdn_store::plan::{EffectDeltas, OutcomeTotals, plan_batch};
 use mdn_store::{CommitReport, DecisionCommit};
@@ -26,6 +27,7 @@ pub(crate) fn commit(
 ) -> Result<CommitReport, Fail> {
     let plan = plan_batch(batch)?;
     let tx = conn.transaction()?;
+    let batch_ids = store_batches(&tx, &plan.batches)?;
     let mut report = CommitReport {
         unchanged: plan.collapsed,
         ..CommitReport::default()
@@ -35,6 +37,11 @@ pub(crate) fn commit(
         let mut insert = tx.prepare_cached(INSERT)?;
         let mut upgrade = tx.prepare_cached(UPGRADE)?;
         for row in &plan.rows {
+            let certificate = row
+                .certificate
+                .as_ref()
+                .map(|c| c.blob(&batch_ids))
+                .transpose()?;
             let d = &row.commit.decision;
             let q = &d.quote;
             let inserted = insert.execute(params![
@@ -51,14 +58,14 @@ pub(crate) fn commit(
                 &q.proposer.0[..],
                 outcome_code(d.outcome),
                 d.decided_at_ms,
-                row.certificate.as_deref(),
+                certificate.as_deref(),
             ])? == 1;
             let upgraded = !inserted
                 && d.outcome == Outcome::Validated
                 && upgrade.execute(params![
                     &row.id.0[..],
                     d.decided_at_ms,
-                    row.certificate.as_deref()
+                    certificate.as_deref()
                 ])? == 1;
             if inserted {
                 report.inserted += 1;
@@ -74,6 +81,27 @@ pub(crate) fn commit(
     apply_deltas(&tx, &deltas)?;
     tx.commit()?;
     Ok(report)
+}
+
+/// Stores the vote batches certificates refer to (those not stored yet) and returns their ids, in
+/// the plan's order.
+fn store_batches(
+    tx: &rusqlite::Transaction<'_>,
+    batches: &[PlannedBatch],
+) -> Result<Vec<i64>, Fail> {
+    if batches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO vote_batches (hash, batch) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING",
+    )?;
+    let mut lookup = tx.prepare_cached("SELECT id FROM vote_batches WHERE hash = ?1")?;
+    let mut ids = Vec::with_capacity(batches.len());
+    for b in batches {
+        insert.execute(params![&b.hash.0[..], &b.encoded])?;
+        ids.push(lookup.query_row([&b.hash.0[..]], |r| r.get(0))?);
+    }
+    Ok(ids)
 }
 
 fn apply_deltas(tx: &rusqlite::Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {

@@ -2,13 +2,14 @@
 
 use std::collections::HashSet;
 
-use mdn_protocol::{Certificate, Decision, Decode, Outcome, Quote, QuoteId};
+use mdn_protocol::{Decision, Outcome, Quote, QuoteId};
+use mdn_store::certstore::{BatchBook, Unresolved, complete, decode_stored, referenced_batches};
 use mdn_store::decisions::{outcome_code, outcome_from_code};
 use mdn_store::{
     DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
 };
 use rusqlite::types::ToSql;
-use rusqlite::{Connection, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use crate::convert::{hash32, key, parse_dec, symbol, unsigned};
 use crate::worker::Fail;
@@ -16,16 +17,12 @@ use crate::worker::Fail;
 const SELECT: &str = "SELECT seq, symbol, source, price, bid, ask, volume, observed_at_ms, \
      script_hash, evidence_hash, proposer, outcome, decided_at_ms, certificate FROM decisions";
 
-fn decision_from_row(row: &Row<'_>) -> Result<StoredDecision, Fail> {
+fn decision_from_row(row: &Row<'_>) -> Result<Unresolved, Fail> {
     let code: i64 = row.get(11)?;
     let outcome = outcome_from_code(code)
         .ok_or_else(|| StoreError::corrupt("decision", format!("unknown outcome {code}")))?;
     let certificate: Option<Vec<u8>> = row.get(13)?;
-    let certificate = certificate
-        .as_deref()
-        .map(Certificate::decode_from_slice)
-        .transpose()
-        .map_err(|e| StoreError::corrupt("certificate", e))?;
+    let certificate = certificate.as_deref().map(decode_stored).transpose()?;
     let opt_dec = |i: usize, what: &'static str| -> Result<_, Fail> {
         let s: Option<String> = row.get(i)?;
         Ok(s.map(|s| parse_dec(what, &s)).transpose()?)
@@ -44,32 +41,47 @@ fn decision_from_row(row: &Row<'_>) -> Result<StoredDecision, Fail> {
         evidence_hash: hash32("evidence hash", &row.get::<_, Vec<u8>>(9)?)?,
         proposer: key("proposer", &row.get::<_, Vec<u8>>(10)?)?,
     };
-    Ok(StoredDecision {
+    let stored = StoredDecision {
         seq: row.get(0)?,
         decision: Decision {
             quote,
             outcome,
             decided_at_ms: row.get(12)?,
-            certificate,
+            certificate: None,
         },
-    })
+    };
+    Ok((stored, certificate))
 }
 
 fn collect(
+    c: &Connection,
     stmt: &mut rusqlite::CachedStatement<'_>,
     params: impl rusqlite::Params,
 ) -> Result<Vec<StoredDecision>, Fail> {
-    let mut rows = stmt.query(params)?;
     let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(decision_from_row(row)?);
+    {
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            out.push(decision_from_row(row)?);
+        }
     }
-    Ok(out)
+    let ids = referenced_batches(out.iter().filter_map(|(_, c)| c.as_ref()));
+    let mut book = BatchBook::default();
+    if !ids.is_empty() {
+        let mut batch = c.prepare_cached("SELECT batch FROM vote_batches WHERE id = ?1")?;
+        for id in ids {
+            let encoded: Option<Vec<u8>> = batch.query_row([id], |r| r.get(0)).optional()?;
+            if let Some(encoded) = encoded {
+                book.insert(id, &encoded)?;
+            }
+        }
+    }
+    Ok(complete(out, &book)?)
 }
 
 pub(crate) fn decision(c: &Connection, id: &QuoteId) -> Result<Option<StoredDecision>, Fail> {
     let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE quote_id = ?1"))?;
-    Ok(collect(&mut stmt, params![&id.0[..]])?.pop())
+    Ok(collect(c, &mut stmt, params![&id.0[..]])?.pop())
 }
 
 pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
@@ -112,7 +124,7 @@ pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecis
         values.len()
     );
     let mut stmt = c.prepare_cached(&sql)?;
-    let mut items = collect(&mut stmt, params_from_iter(values.iter()))?;
+    let mut items = collect(c, &mut stmt, params_from_iter(values.iter()))?;
     let next = if items.len() > page as usize {
         items.truncate(page as usize);
         items.last().map(|d| DecisionCursor {
@@ -128,7 +140,7 @@ pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecis
 pub(crate) fn after(c: &Connection, seq: i64, n: u32) -> Result<Vec<StoredDecision>, Fail> {
     let sql = format!("{SELECT} WHERE outcome = 1 AND seq > ?1 ORDER BY seq LIMIT ?2");
     let mut stmt = c.prepare_cached(&sql)?;
-    collect(&mut stmt, params![seq, i64::from(n)])
+    collect(c, &mut stmt, params![seq, i64::from(n)])
 }
 
 pub(crate) fn validated_ids(c: &Connection) -> Result<Vec<QuoteId>, Fail> {

@@ -2,8 +2,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
-use mdn_protocol::{Decision, Outcome, PublicKey, Symbol};
+use mdn_protocol::{Decision, Outcome, PublicKey, Symbol, VoteBatch};
 use rust_decimal::Decimal;
 
 /// One decision to commit, with the score effects to apply if (and only if) it is newly stored.
@@ -13,6 +14,10 @@ pub struct DecisionCommit {
     pub decision: Decision,
     /// Counter updates that belong to this decision.
     pub effects: Vec<ScoreEffect>,
+    /// The vote batches the certificate's entries were cut from, when the committer has them (the
+    /// tally does; a decision received from a peer does not). With them the store keeps each batch
+    /// once and the certificate as references into it ([`crate::certstore`]); without them, in full.
+    pub batches: Vec<Arc<VoteBatch>>,
 }
 
 /// A counter update that a decision causes. Applied exactly once per stored decision.

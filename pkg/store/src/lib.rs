@@ -4,9 +4,11 @@
 //! - [`Store`]: the async, object-safe repository trait (`Arc<dyn Store>`).
 //! - [`decisions`] and [`records`]: what goes in and comes out.
 //! - [`plan`]: pure batch checks and effect sums the backends share.
+//! - [`certstore`]: certificates kept in full or as references to vote batches stored once.
 //! - [`StoreError`] and [`Result`].
 //! - `contract` (feature `contract`): the suite both backends run, and fixtures for benches.
 
+pub mod certstore;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod decisions;

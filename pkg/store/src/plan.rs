@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use mdn_protocol::{Encode, Outcome, PublicKey, QuoteId};
+use mdn_protocol::{Outcome, PublicKey, QuoteId};
 use rust_decimal::Decimal;
 
+use crate::certstore::{BatchPlanner, PlannedBatch, PlannedCertificate};
 use crate::decisions::{DecisionCommit, ScoreEffect};
 use crate::error::{Result, StoreError};
 
@@ -16,8 +17,8 @@ pub struct PlannedDecision<'a> {
     pub id: QuoteId,
     /// The decision and its effects.
     pub commit: &'a DecisionCommit,
-    /// The encoded certificate (validated decisions only).
-    pub certificate: Option<Vec<u8>>,
+    /// How the certificate will be kept (validated decisions only).
+    pub certificate: Option<PlannedCertificate>,
 }
 
 /// A checked batch: one row per distinct quote id, in first-seen order.
@@ -27,14 +28,18 @@ pub struct Plan<'a> {
     pub rows: Vec<PlannedDecision<'a>>,
     /// Batch entries collapsed into an earlier entry of the same quote id.
     pub collapsed: u64,
+    /// The vote batches `ByBatch` certificates refer to, each once: the backend stores them (if
+    /// new) and passes their ids to [`PlannedCertificate::blob`].
+    pub batches: Vec<PlannedBatch>,
 }
 
 /// Checks every decision and collapses duplicate quote ids (see [`crate::Store::commit`]).
 pub fn plan_batch(batch: &[DecisionCommit]) -> Result<Plan<'_>> {
     let mut plan = Plan::default();
     let mut index: HashMap<QuoteId, usize> = HashMap::with_capacity(batch.len());
+    let mut batches = BatchPlanner::default();
     for commit in batch {
-        let row = check(commit)?;
+        let row = check(commit, &mut batches)?;
         match index.get(&row.id) {
             None => {
                 index.insert(row.id, plan.rows.len());
@@ -51,10 +56,14 @@ pub fn plan_batch(batch: &[DecisionCommit]) -> Result<Plan<'_>> {
             }
         }
     }
+    plan.batches = batches.into_batches();
     Ok(plan)
 }
 
-fn check(commit: &DecisionCommit) -> Result<PlannedDecision<'_>> {
+fn check<'a>(
+    commit: &'a DecisionCommit,
+    batches: &mut BatchPlanner,
+) -> Result<PlannedDecision<'a>> {
     let decision = &commit.decision;
     let id = decision.quote.id();
     let invalid = |expected: &'static str, got: String| StoreError::InvalidDecision {
@@ -63,7 +72,7 @@ fn check(commit: &DecisionCommit) -> Result<PlannedDecision<'_>> {
         got,
     };
     let certificate = match (decision.outcome, &decision.certificate) {
-        (Outcome::Validated, Some(cert)) if cert.quote_id == id => Some(cert.encode_to_vec()),
+        (Outcome::Validated, Some(cert)) if cert.quote_id == id => Some(batches.plan(commit, cert)),
         (Outcome::Validated, Some(cert)) => {
             return Err(invalid(
                 "a certificate for the decided quote",

@@ -127,6 +127,11 @@ impl Tally {
         self
     }
 
+    /// How long a quote stays open after it is first seen.
+    pub fn timeout_ms(&self) -> i64 {
+        self.timeout_ms
+    }
+
     /// Accept votes needed.
     pub fn threshold(&self) -> usize {
         self.threshold

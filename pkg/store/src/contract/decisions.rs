@@ -360,3 +360,78 @@ pub async fn large_batches_commit_once(store: &dyn Store) {
     assert_eq!(after.validated, counts.validated + 600);
     assert_eq!(after.expired, counts.expired - 600);
 }
+
+/// Certificates committed with their vote batches (kept by reference, each batch once) read back
+/// exactly as committed: by id, in lists and in sync pages; over both write paths (small and bulk
+/// batches), with a vote batch shared by two commits, beside a certificate kept in full, through
+/// an expired → validated upgrade, and idempotently.
+pub async fn certificates_by_batch_round_trip(store: &dyn Store) {
+    let commits = fixtures::batched_commits(700, 5, 64);
+    // Quotes 64..128 share their batches across the two commits.
+    let (small, bulk) = commits.split_at(100);
+    let mut first = small.to_vec();
+    first.push(commit_salted(1, 77, Outcome::Validated));
+    assert_eq!(
+        store.commit(&first).await.expect("commit"),
+        report(101, 0, 0)
+    );
+    // The last quote first expires, then its validated decision (with batches) upgrades it.
+    let (last, bulk) = bulk.split_last().expect("non-empty");
+    let mut expired = last.clone();
+    expired.decision.outcome = Outcome::Expired;
+    expired.decision.certificate = None;
+    expired.batches.clear();
+    expired.effects = fixtures::effects_for(&expired.decision);
+    assert_eq!(
+        store.commit(&[expired]).await.expect("commit"),
+        report(1, 0, 0)
+    );
+    let mut second = bulk.to_vec();
+    second.push(last.clone());
+    assert_eq!(
+        store.commit(&second).await.expect("commit"),
+        report(599, 1, 0)
+    );
+
+    let want = |id| {
+        commits
+            .iter()
+            .find(|c| c.decision.quote.id() == id)
+            .map(|c| c.decision.clone())
+    };
+    for c in [&commits[0], &commits[70], &commits[699], &first[100]] {
+        let id = c.decision.quote.id();
+        let got = store.decision(&id).await.expect("read").expect("stored");
+        assert_eq!(got.decision, c.decision);
+    }
+    let all = store.decisions_after(0, 1000).await.expect("after");
+    assert_eq!(all.len(), 701);
+    for stored in &all {
+        let id = stored.decision.quote.id();
+        let expected = want(id).unwrap_or_else(|| first[100].decision.clone());
+        assert_eq!(
+            stored.decision.certificate, expected.certificate,
+            "quote {id}"
+        );
+    }
+    let page = store
+        .list_decisions(&DecisionQuery {
+            limit: 50,
+            ..DecisionQuery::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(page.items.len(), 50);
+    for stored in &page.items {
+        let id = stored.decision.quote.id();
+        if let Some(expected) = want(id) {
+            assert_eq!(stored.decision, expected);
+        }
+    }
+    assert_eq!(
+        store.commit(&commits).await.expect("recommit"),
+        report(0, 0, 700)
+    );
+    let counts = store.decision_counts().await.expect("counts");
+    assert_eq!((counts.validated, counts.expired), (701, 0));
+}

@@ -1,8 +1,11 @@
 //! Deterministic sample data for the contract suite, backend tests and benches.
 
+use std::sync::Arc;
+
+use mdn_protocol::merkle::{prove_all, root, vote_leaf_hash};
 use mdn_protocol::{
     Certificate, CertificateEntry, Decision, Hash32, MerkleProof, Outcome, PublicKey, Quote,
-    QuoteId, Signature, Symbol, VoteBatchHeader,
+    QuoteId, Signature, Symbol, Verdict, Vote, VoteBatch, VoteBatchHeader,
 };
 use rust_decimal::Decimal;
 
@@ -133,7 +136,69 @@ pub fn commit_salted(i: u64, salt: u64, outcome: Outcome) -> DecisionCommit {
     DecisionCommit {
         effects: effects_for(&decision),
         decision,
+        batches: Vec::new(),
     }
+}
+
+/// Voters of [`batched_commits`], as in a 4-node devnet.
+pub const BATCH_VOTERS: u8 = 4;
+
+/// `n` validated decisions on quotes `quote_salted(0..n, salt)` as a tally makes them: each of
+/// [`BATCH_VOTERS`] voters accepts the quotes in batches of `batch_size` votes (dummy signatures:
+/// the store does not check them), every certificate has one entry per voter with its real Merkle
+/// proof, and every commit carries the batches its certificate was cut from.
+pub fn batched_commits(n: u64, salt: u64, batch_size: usize) -> Vec<DecisionCommit> {
+    let quotes: Vec<Quote> = (0..n).map(|i| quote_salted(i, salt)).collect();
+    let ids: Vec<QuoteId> = quotes.iter().map(Quote::id).collect();
+    let mut entries: Vec<Vec<CertificateEntry>> = vec![Vec::new(); quotes.len()];
+    let mut batches_of: Vec<Vec<Arc<VoteBatch>>> = vec![Vec::new(); quotes.len()];
+    for v in 0..BATCH_VOTERS {
+        for (seq, chunk) in ids.chunks(batch_size.max(1)).enumerate() {
+            let votes: Vec<Vote> = chunk
+                .iter()
+                .map(|&quote_id| Vote {
+                    quote_id,
+                    verdict: Verdict::Accept,
+                })
+                .collect();
+            let leaves: Vec<Hash32> = votes.iter().map(vote_leaf_hash).collect();
+            let batch = Arc::new(VoteBatch {
+                header: VoteBatchHeader {
+                    network_id: "testnet".to_owned(),
+                    voter: key(1 + v),
+                    seq: salt * 1_000_000 + seq as u64,
+                    created_at_ms: BASE_MS,
+                    vote_count: u32::try_from(votes.len()).unwrap_or(u32::MAX),
+                    merkle_root: root(&leaves),
+                },
+                votes,
+                signature: Signature([v; 64]),
+            });
+            let first = seq * batch_size.max(1);
+            for (offset, proof) in prove_all(&leaves).into_iter().enumerate() {
+                entries[first + offset].push(CertificateEntry {
+                    header: batch.header.clone(),
+                    signature: batch.signature,
+                    proof,
+                });
+                batches_of[first + offset].push(batch.clone());
+            }
+        }
+    }
+    quotes
+        .into_iter()
+        .zip(ids)
+        .zip(entries.into_iter().zip(batches_of))
+        .map(|((quote, quote_id), (entries, batches))| {
+            let mut decision = decision(quote, Outcome::Validated);
+            decision.certificate = Some(Certificate { quote_id, entries });
+            DecisionCommit {
+                effects: effects_for(&decision),
+                decision,
+                batches,
+            }
+        })
+        .collect()
 }
 
 /// The outcome fixture batches use for quote `i`: mostly validated, some rejected and expired.

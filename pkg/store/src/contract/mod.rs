@@ -31,6 +31,7 @@ macro_rules! contract_tests {
             validated_among_finds_stored_validated,
             symbols_summarise_validated,
             large_batches_commit_once,
+            certificates_by_batch_round_trip,
             source_events_round_trip,
             source_scores_keep_history,
             source_scores_per_symbol,
