@@ -8,3 +8,5 @@ CREATE TABLE vote_batches (
     hash  BYTEA  NOT NULL UNIQUE CHECK (octet_length(hash) = 32),
     batch BYTEA  NOT NULL
 );
+-- Hashes and signatures do not compress: store large batches out of line without trying.
+ALTER TABLE vote_batches ALTER COLUMN batch SET STORAGE EXTERNAL;
