@@ -176,12 +176,8 @@ async fn insert_copy(
     blobs: &[Option<Cow<'_, [u8]>>],
 ) -> Result<Vec<(QuoteId, bool)>, Fail> {
     let ids: Vec<&[u8]> = plan.rows.iter().map(|r| &r.id.0[..]).collect();
-    let existing = tx
-        .query(
-            "SELECT quote_id, outcome FROM decisions WHERE quote_id = ANY($1::bytea[])",
-            &[&ids],
-        )
-        .await?;
+    let lookup = tx.prepare_cached(crate::lookups::STORED_AMONG).await?;
+    let existing = tx.query(&lookup, &[&ids]).await?;
     let mut stored: HashMap<QuoteId, i16> = HashMap::with_capacity(existing.len());
     for row in &existing {
         let id: &[u8] = row.try_get(0)?;

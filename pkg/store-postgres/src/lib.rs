@@ -5,11 +5,13 @@
 //!   `mdnode migrate`.
 //! - `pool`: connecting, and retrying on serialization failures and dropped connections.
 //! - `commit`: batched decision commits (UNNEST for small batches, binary COPY for large ones).
+//! - [`lookups`]: batch id lookups that must use the primary key.
 //! - `reads`, `records`, `catalog`: the other queries; `convert`: row and value conversions.
 
 mod catalog;
 mod commit;
 mod convert;
+pub mod lookups;
 pub mod migrate;
 mod pool;
 mod reads;

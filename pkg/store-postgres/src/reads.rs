@@ -161,12 +161,7 @@ pub(crate) async fn validated_ids(c: &Object) -> Result<Vec<QuoteId>, Fail> {
 
 pub(crate) async fn validated_among(c: &Object, ids: &[QuoteId]) -> Result<HashSet<QuoteId>, Fail> {
     let keys: Vec<&[u8]> = ids.iter().map(|id| &id.0[..]).collect();
-    let rows = c
-        .query(
-            "SELECT quote_id FROM decisions WHERE quote_id = ANY($1::bytea[]) AND outcome = 1",
-            &[&keys],
-        )
-        .await?;
+    let rows = c.query(crate::lookups::VALIDATED_AMONG, &[&keys]).await?;
     rows.iter()
         .map(|r| Ok(hash32("quote id", r.try_get(0)?)?))
         .collect()

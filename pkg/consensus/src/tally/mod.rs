@@ -26,15 +26,18 @@ pub use types::{CastVote, Decided, Evidence, InvalidVote, TallyError, VoteOutcom
 #[derive(Debug, Clone)]
 struct Pending {
     first_seen_ms: i64,
+    /// The voter whose vote opened it, until the quote itself is seen ([`Tally::open`]).
+    opener: Option<PublicKey>,
     votes: BTreeMap<PublicKey, CastVote>,
     accepts: usize,
     rejects: usize,
 }
 
 impl Pending {
-    fn new(first_seen_ms: i64) -> Self {
+    fn new(first_seen_ms: i64, opener: Option<PublicKey>) -> Self {
         Self {
             first_seen_ms,
+            opener,
             votes: BTreeMap::new(),
             accepts: 0,
             rejects: 0,
@@ -42,9 +45,15 @@ impl Pending {
     }
 }
 
-/// Vote counting for one validator set. Memory is bounded: at most `max_pending` open quotes
-/// (the oldest expire first when more arrive) and at most `max_decided` remembered decisions, each
-/// kept for `decided_retention_ms`.
+/// Vote counting for one validator set. Memory is bounded: at most `max_pending` open quotes and
+/// at most `max_decided` remembered decisions, each kept for `decided_retention_ms`.
+///
+/// When the open quotes are at their bound, one is expired early to make room: the oldest, unless
+/// some validator holds its fair share (`max_pending / n`) or more of quotes that only its own
+/// vote opened and that have not been seen themselves; then the oldest such quote of the validator
+/// holding most.
+/// So a validator voting on made-up quote ids churns through its own share and cannot push the
+/// network's real quotes out.
 #[derive(Debug, Clone)]
 pub struct Tally {
     threshold: usize,
@@ -56,6 +65,9 @@ pub struct Tally {
     pending: HashMap<QuoteId, Pending>,
     /// `(first_seen_ms, id)` of every open quote: oldest first, for expiry and eviction.
     by_age: BTreeSet<(i64, QuoteId)>,
+    /// Per voter, `(first_seen_ms, id)` of the open quotes its vote opened and that have not been
+    /// seen themselves yet.
+    unconfirmed: HashMap<PublicKey, BTreeSet<(i64, QuoteId)>>,
     decided: HashMap<QuoteId, Outcome>,
     /// `(decided_at_ms, id)` in the order decided, for forgetting.
     decided_order: VecDeque<(i64, QuoteId)>,
@@ -97,6 +109,7 @@ impl Tally {
             max_decided: max_pending.saturating_mul(4),
             pending: HashMap::new(),
             by_age: BTreeSet::new(),
+            unconfirmed: HashMap::new(),
             decided: HashMap::new(),
             decided_order: VecDeque::new(),
             evicted: VecDeque::new(),
@@ -163,15 +176,26 @@ impl Tally {
     }
 
     /// Starts the clock for a quote (when the quote itself arrives) if it is neither open nor
-    /// decided. Returns true when it was newly opened.
+    /// decided, and marks an open one as seen. Returns true when it was newly opened.
     pub fn open(&mut self, quote_id: QuoteId, now_ms: i64) -> bool {
-        if self.decided.contains_key(&quote_id) || self.pending.contains_key(&quote_id) {
+        if self.decided.contains_key(&quote_id) {
+            return false;
+        }
+        if let Some(p) = self.pending.get_mut(&quote_id) {
+            if let Some(voter) = p.opener.take() {
+                remove_unconfirmed(&mut self.unconfirmed, voter, (p.first_seen_ms, quote_id));
+            }
             return false;
         }
         self.make_room(now_ms);
-        self.pending.insert(quote_id, Pending::new(now_ms));
+        self.pending.insert(quote_id, Pending::new(now_ms, None));
         self.by_age.insert((now_ms, quote_id));
         true
+    }
+
+    /// Open quotes that only `voter`'s vote opened and that have not been seen themselves.
+    pub fn unconfirmed_len(&self, voter: &PublicKey) -> usize {
+        self.unconfirmed.get(voter).map_or(0, BTreeSet::len)
     }
 
     /// Counts `voter`'s `verdict` on `quote_id`. `entry` must be given for `Accept` and, when
@@ -207,7 +231,11 @@ impl Tally {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
                 self.by_age.insert((now_ms, quote_id));
-                v.insert(Pending::new(now_ms))
+                self.unconfirmed
+                    .entry(voter)
+                    .or_default()
+                    .insert((now_ms, quote_id));
+                v.insert(Pending::new(now_ms, Some(voter)))
             }
         };
         let cast = CastVote { verdict, entry };
@@ -262,20 +290,40 @@ impl Tally {
         out
     }
 
-    /// Expires the oldest open quotes until there is room for one more.
+    /// Expires open quotes until there is room for one more: see [`Tally`] for which.
     fn make_room(&mut self, now_ms: i64) {
         while self.pending.len() >= self.max_pending {
-            let Some(&(_, oldest)) = self.by_age.first() else {
+            let Some(victim) = self.eviction_victim() else {
                 break;
             };
-            if let Some(d) = self.finish(oldest, Outcome::Expired, now_ms) {
+            if let Some(d) = self.finish(victim, Outcome::Expired, now_ms) {
                 if self.evicted.len() >= self.max_pending {
                     self.evicted.pop_front();
                 }
                 self.evicted.push_back(d);
             } else {
-                self.by_age.pop_first();
+                // Not open: a stale index entry (never expected); drop it so the loop ends.
+                self.by_age.retain(|&(_, id)| id != victim);
+                for open in self.unconfirmed.values_mut() {
+                    open.retain(|&(_, id)| id != victim);
+                }
+                self.unconfirmed.retain(|_, open| !open.is_empty());
             }
+        }
+    }
+
+    /// The quote to expire early: the oldest unseen quote of the validator holding most unseen
+    /// quotes if that is its fair share or more, else the oldest open quote.
+    fn eviction_victim(&self) -> Option<QuoteId> {
+        let fair_share = (self.max_pending / self.validators.len()).max(1);
+        let heaviest = self
+            .unconfirmed
+            .iter()
+            .filter(|(_, open)| open.len() >= fair_share)
+            .max_by_key(|(voter, open)| (open.len(), **voter));
+        match heaviest {
+            Some((_, open)) => open.first().map(|&(_, id)| id),
+            None => self.by_age.first().map(|&(_, id)| id),
         }
     }
 
@@ -283,6 +331,9 @@ impl Tally {
     fn finish(&mut self, quote_id: QuoteId, outcome: Outcome, now_ms: i64) -> Option<Decided> {
         let p = self.pending.remove(&quote_id)?;
         self.by_age.remove(&(p.first_seen_ms, quote_id));
+        if let Some(voter) = p.opener {
+            remove_unconfirmed(&mut self.unconfirmed, voter, (p.first_seen_ms, quote_id));
+        }
         self.decided.insert(quote_id, outcome);
         self.decided_order.push_back((now_ms, quote_id));
         self.forget_decided(now_ms);
@@ -314,6 +365,19 @@ impl Tally {
             }
             self.decided_order.pop_front();
             self.decided.remove(&id);
+        }
+    }
+}
+
+fn remove_unconfirmed(
+    unconfirmed: &mut HashMap<PublicKey, BTreeSet<(i64, QuoteId)>>,
+    voter: PublicKey,
+    key: (i64, QuoteId),
+) {
+    if let Entry::Occupied(mut open) = unconfirmed.entry(voter) {
+        open.get_mut().remove(&key);
+        if open.get().is_empty() {
+            open.remove();
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use mdn_protocol::{Outcome, RejectReason, Verdict};
+use mdn_protocol::{Hash32, Outcome, RejectReason, Verdict};
 use proptest::prelude::*;
 
 use super::tests::{T0, TIMEOUT, qid, tally, vote};
@@ -187,6 +187,41 @@ proptest! {
             prop_assert!(t.decided_len() <= max_decided);
             prop_assert!(t.evicted.len() <= max_pending);
             prop_assert_eq!(t.by_age.len(), t.pending_len());
+            let unconfirmed: usize = t.unconfirmed.values().map(BTreeSet::len).sum();
+            let opened_by_votes = t.pending.values().filter(|p| p.opener.is_some()).count();
+            prop_assert_eq!(unconfirmed, opened_by_votes);
+            prop_assert!(t.unconfirmed.values().all(|open| !open.is_empty()));
+        }
+    }
+
+    /// One validator voting on any number of made-up quote ids never expires a quote that was
+    /// seen ([`Tally::open`]) early, as long as the seen quotes leave that validator its fair
+    /// share (`max_pending / n`) of room.
+    #[test]
+    fn a_flooding_validator_cannot_push_seen_quotes_out(
+        max_pending in 4usize..40, n in 2u8..=7,
+        flood in proptest::collection::vec(any::<bool>(), 1..400),
+    ) {
+        let mut t = Tally::new(usize::from(n), (1..=n).map(super::tests::key), TIMEOUT, max_pending)
+            .unwrap();
+        let room = max_pending - (max_pending / usize::from(n)).max(1);
+        let mut seen = Vec::new();
+        let mut fake = 0u32;
+        for (i, is_flood) in flood.into_iter().enumerate() {
+            let now = T0 + i as i64;
+            if is_flood || seen.len() == room {
+                fake += 1;
+                let mut id = [0xff; 32];
+                id[..4].copy_from_slice(&fake.to_be_bytes());
+                t.add_vote(super::tests::key(n), Hash32(id), Verdict::Abstain, None, now);
+            } else {
+                let id = Hash32([seen.len() as u8; 32]);
+                prop_assert!(t.open(id, now));
+                seen.push(id);
+            }
+            for id in &seen {
+                prop_assert_eq!(t.outcome(id), None, "a seen quote was expired early");
+            }
         }
     }
 }

@@ -246,6 +246,49 @@ fn oldest_pending_quote_expires_first_when_full() {
 }
 
 #[test]
+fn a_voter_flooding_made_up_ids_expires_only_its_own_unseen_quotes() {
+    // 4 validators and room for 8 open quotes: a fair share is 2.
+    let mut t = Tally::new(3, (1..=4).map(key), TIMEOUT, 8).unwrap();
+    for q in 1..=5 {
+        assert!(t.open(qid(q), T0));
+    }
+    // An honest vote that came before its quote, then the quote.
+    vote(&mut t, 2, 6, Verdict::Accept, T0 + 1);
+    assert_eq!(t.unconfirmed_len(&key(2)), 1);
+    assert!(!t.open(qid(6), T0 + 2), "already open: only marked as seen");
+    assert_eq!(t.unconfirmed_len(&key(2)), 0);
+    for q in 100..=200 {
+        vote(&mut t, 4, q, Verdict::Accept, T0 + 3);
+    }
+    assert_eq!(t.pending_len(), 8);
+    assert_eq!(t.unconfirmed_len(&key(4)), 2);
+    for q in 1..=6 {
+        assert_eq!(t.outcome(&qid(q)), None, "quote {q} is still open");
+    }
+    // 99 made-up quotes were expired early; the last `max_pending` of them are reported.
+    let evicted = t.expire(T0 + 4);
+    assert_eq!(evicted.len(), 8);
+    assert!(evicted.iter().all(|d| d.quote_id.0[0] >= 100));
+    // The real quotes are still counted to a decision.
+    vote(&mut t, 1, 1, Verdict::Accept, T0 + 5);
+    vote(&mut t, 2, 1, Verdict::Accept, T0 + 5);
+    let d = decided(vote(&mut t, 3, 1, Verdict::Accept, T0 + 5));
+    assert_eq!(d.outcome, Outcome::Validated);
+}
+
+#[test]
+fn the_oldest_quote_makes_room_when_no_voter_holds_its_share_of_unseen_ones() {
+    let mut t = Tally::new(3, (1..=4).map(key), TIMEOUT, 8).unwrap();
+    for q in 1..=7 {
+        assert!(t.open(qid(q), T0 + i64::from(q)));
+    }
+    vote(&mut t, 4, 100, Verdict::Accept, T0 + 10);
+    assert!(t.open(qid(8), T0 + 11));
+    assert_eq!(t.outcome(&qid(1)), Some(Outcome::Expired));
+    assert_eq!(t.unconfirmed_len(&key(4)), 1);
+}
+
+#[test]
 fn decisions_are_forgotten_by_age_and_count() {
     let mut t = tally(1).with_decided_memory(5_000, 2);
     for q in 1..=3 {
