@@ -191,6 +191,14 @@ async fn a_node_killed_under_load_catches_up_after_restart() {
     let ids = converged(&net, &[0, 1, 2, 3], Duration::from_secs(90)).await;
     let missed_while_down = validated_ids(&net, 0).await.len() as u64;
     assert!(missed_while_down > before + 40 && ids.len() as u64 == missed_while_down);
+    // What node 3 missed came in full pages, fetched because their ids (asked first) showed gaps.
+    let pages = net.metric(3, "mdn_sync_pages_fetched_total").await;
+    let synced = net.metric(3, "mdn_synced_decisions_total").await;
+    assert!(pages.is_some_and(|p| p >= 1.0), "pages fetched: {pages:?}");
+    assert!(
+        synced.is_some_and(|s| s >= 1.0),
+        "decisions synced: {synced:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

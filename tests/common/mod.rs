@@ -221,6 +221,20 @@ impl Net {
         resp.json().await.ok()
     }
 
+    /// A counter or gauge from node `i`'s `/metrics` (None when the node does not answer or does
+    /// not report it).
+    pub async fn metric(&self, i: usize, name: &str) -> Option<f64> {
+        let url = format!(
+            "http://127.0.0.1:{}/metrics",
+            self.layout.nodes[i].http_port
+        );
+        let text = self.http.get(url).send().await.ok()?.text().await.ok()?;
+        text.lines().find_map(|line| {
+            let (key, value) = line.split_once(' ')?;
+            (key == name).then(|| value.trim().parse().ok()).flatten()
+        })
+    }
+
     /// `POST` to a node's API path with an optional bearer token; the status code.
     pub async fn post(&self, i: usize, path: &str, token: Option<&str>) -> u16 {
         let url = format!("http://127.0.0.1:{}{path}", self.layout.nodes[i].http_port);

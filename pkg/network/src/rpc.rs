@@ -9,14 +9,23 @@ use libp2p::StreamProtocol;
 use libp2p::request_response::ResponseChannel;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Stream protocol of the request-response behaviour.
-pub const REQUEST_PROTOCOL: StreamProtocol = StreamProtocol::new("/mdn/req/1.0.0");
+/// Stream protocol of the request-response behaviour (1.1.0 added [`Request::ValidatedIds`]).
+pub const REQUEST_PROTOCOL: StreamProtocol = StreamProtocol::new("/mdn/req/1.1.0");
 
 /// A request to a peer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
     /// Decisions committed after sequence number `after_seq`, oldest first, at most `limit`.
     Decisions {
+        /// Exclusive lower bound of the peer's local decision sequence.
+        after_seq: i64,
+        /// Most items wanted; the responder may send fewer.
+        limit: u32,
+    },
+    /// The `(seq, quote id)` of the validated decisions committed after sequence number
+    /// `after_seq`, oldest first, at most `limit`: a [`Request::Decisions`] page without the
+    /// decisions, so that a requester fetches a page in full only when it misses some of it.
+    ValidatedIds {
         /// Exclusive lower bound of the peer's local decision sequence.
         after_seq: i64,
         /// Most items wanted; the responder may send fewer.
@@ -38,6 +47,14 @@ pub enum Response {
         /// Encoded decisions with their certificates, oldest first (opaque to this crate).
         #[serde(with = "bytes_seq")]
         items: Vec<Vec<u8>>,
+        /// Cursor for the next page, `None` when the responder has nothing more.
+        next_after_seq: Option<i64>,
+    },
+    /// A page of validated decision ids.
+    ValidatedIds {
+        /// The quote ids (32 bytes each), oldest first.
+        #[serde(with = "bytes_seq")]
+        ids: Vec<Vec<u8>>,
         /// Cursor for the next page, `None` when the responder has nothing more.
         next_after_seq: Option<i64>,
     },

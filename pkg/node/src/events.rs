@@ -41,6 +41,8 @@ pub struct Counters {
     pub synced: Count,
     /// Decisions a peer offered in catch-up sync that this node already had (not re-verified).
     pub sync_skipped: Count,
+    /// Pages of decisions fetched in full by catch-up sync (only when their ids showed a gap).
+    pub sync_pages: Count,
     /// Source runs that ended in an error.
     pub run_failures: Count,
     /// Proposal → commit latency of decisions reached by this node.

@@ -26,7 +26,7 @@ use crate::events::{Counters, NodeEvent, Telemetry};
 use crate::messages::{VerifiedObservations, VerifiedVotes};
 use crate::reputation::ReputationInput;
 use crate::script_share::ScriptShare;
-use crate::sync::{SyncTrigger, serve_decisions};
+use crate::sync::{SyncTrigger, serve_decisions, serve_validated_ids};
 
 /// Why a gossiped message was refused (each maps to a gossipsub verdict).
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +130,9 @@ impl GossipBridge {
                     let response = match request {
                         Request::Decisions { after_seq, limit } => {
                             serve_decisions(self.store.as_ref(), after_seq, limit).await
+                        }
+                        Request::ValidatedIds { after_seq, limit } => {
+                            serve_validated_ids(self.store.as_ref(), after_seq, limit).await
                         }
                         Request::Script { hash } => self.scripts.serve(hash).await,
                     };

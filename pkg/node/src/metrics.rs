@@ -123,6 +123,12 @@ impl Metrics {
             "Decisions offered by catch-up sync that were already stored (not re-verified)",
             &counters.sync_skipped,
         );
+        counter(
+            &mut registry,
+            "sync_pages_fetched",
+            "Pages of decisions catch-up sync fetched in full (their ids showed a gap)",
+            &counters.sync_pages,
+        );
         registry.register_with_unit(
             "decision_latency",
             "Proposal to commit latency of decisions reached by this node",

@@ -1,14 +1,16 @@
 //! Catch-up sync. A node that starts, restarts or reconnects pulls the validated decisions it missed
-//! from each peer, page by page after a per-peer cursor (the peer's local commit seq), verifies every
-//! certificate against the validator set off the async threads, and stores what verifies. A peer that
-//! serves an invalid certificate is dropped from this round and logged. Also serves such requests.
+//! from each peer, page by page after a per-peer cursor (the peer's local commit seq): it asks for a
+//! page's ids first and for the page itself only when some are missing, verifies every certificate
+//! it has to store against the validator set off the async threads, and stores what verifies. A
+//! peer that serves an invalid certificate is dropped from this round and logged. Also serves such
+//! requests.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use mdn_network::PeerId;
 use mdn_network::{NetworkClient, Request, Response};
-use mdn_protocol::{Decision, Decode, Encode, Outcome, ValidatorSet};
+use mdn_protocol::{Decision, Decode, Encode, Hash32, Outcome, QuoteId, ValidatorSet};
 use mdn_store::{DecisionCommit, Store};
 use tokio::sync::mpsc;
 
@@ -40,6 +42,22 @@ pub async fn serve_decisions(store: &dyn Store, after_seq: i64, limit: u32) -> R
                 next_after_seq,
             }
         }
+        Err(err) => Response::Error {
+            message: format!("store: {err}"),
+        },
+    }
+}
+
+/// Answers a `ValidatedIds` request from the local store.
+pub async fn serve_validated_ids(store: &dyn Store, after_seq: i64, limit: u32) -> Response {
+    let limit = limit.clamp(1, PAGE);
+    match store.validated_ids_after(after_seq, limit).await {
+        Ok(rows) => Response::ValidatedIds {
+            next_after_seq: (rows.len() as u32 == limit)
+                .then(|| rows.last().map(|(seq, _)| *seq))
+                .flatten(),
+            ids: rows.into_iter().map(|(_, id)| id.0.to_vec()).collect(),
+        },
         Err(err) => Response::Error {
             message: format!("store: {err}"),
         },
@@ -113,6 +131,19 @@ impl SyncWorker {
         let mut cursor = self.store.sync_cursor(&key).await?;
         let mut stored = 0;
         loop {
+            let (ids, ids_next) = self.page_ids(peer, cursor).await?;
+            let known = self.store.validated_among(&ids).await?;
+            if ids.iter().all(|id| known.contains(id)) {
+                Counters::add(&self.telemetry.counters.sync_skipped, ids.len() as u64);
+                match ids_next {
+                    Some(seq) if !ids.is_empty() => {
+                        cursor = seq;
+                        self.store.set_sync_cursor(&key, cursor).await?;
+                        continue;
+                    }
+                    _ => return Ok(stored),
+                }
+            }
             let request = Request::Decisions {
                 after_seq: cursor,
                 limit: PAGE,
@@ -131,6 +162,7 @@ impl SyncWorker {
                 Response::Error { message } => return Err(SyncError::Peer(message)),
                 other => return Err(SyncError::Peer(format!("unexpected answer {other:?}"))),
             };
+            Counters::add(&self.telemetry.counters.sync_pages, 1);
             let count = items.len();
             let commits = self.verify_page(items).await?;
             if !commits.is_empty() {
@@ -148,6 +180,41 @@ impl SyncWorker {
                 }
                 _ => return Ok(stored),
             }
+        }
+    }
+
+    /// The ids of the peer's page after `cursor`, and the cursor after it.
+    async fn page_ids(
+        &self,
+        peer: PeerId,
+        cursor: i64,
+    ) -> Result<(Vec<QuoteId>, Option<i64>), SyncError> {
+        let request = Request::ValidatedIds {
+            after_seq: cursor,
+            limit: PAGE,
+        };
+        let response = self
+            .network
+            .request(peer, request)
+            .await
+            .map_err(|e| SyncError::Request(e.to_string()))?;
+        match response {
+            Response::ValidatedIds {
+                ids,
+                next_after_seq,
+            } => {
+                let ids = ids
+                    .into_iter()
+                    .map(|id| {
+                        <[u8; 32]>::try_from(id.as_slice())
+                            .map(Hash32)
+                            .map_err(|_| SyncError::Peer(format!("a {}-byte quote id", id.len())))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((ids, next_after_seq))
+            }
+            Response::Error { message } => Err(SyncError::Peer(message)),
+            other => Err(SyncError::Peer(format!("unexpected answer {other:?}"))),
         }
     }
 

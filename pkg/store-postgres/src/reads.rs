@@ -147,6 +147,18 @@ pub(crate) async fn after(c: &Object, seq: i64, n: u32) -> Result<Vec<StoredDeci
     decisions(c, &rows).await
 }
 
+pub(crate) async fn ids_after(c: &Object, seq: i64, n: u32) -> Result<Vec<(i64, QuoteId)>, Fail> {
+    let statement = c
+        .prepare_cached(
+            "SELECT seq, quote_id FROM decisions WHERE outcome = 1 AND seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .await?;
+    let rows = c.query(&statement, &[&seq, &limit(n)]).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, hash32("quote id", r.try_get(1)?)?)))
+        .collect()
+}
+
 pub(crate) async fn validated_ids(c: &Object) -> Result<Vec<QuoteId>, Fail> {
     let rows = c
         .query(

@@ -109,6 +109,12 @@ impl Store for PgStore {
         })
     }
 
+    async fn validated_ids_after(&self, after_seq: i64, limit: u32) -> Result<Vec<(i64, QuoteId)>> {
+        with_client!(&self.pool, "reading validated ids after a seq", |c| {
+            reads::ids_after(c, after_seq, limit).await
+        })
+    }
+
     async fn validated_ids(&self) -> Result<Vec<QuoteId>> {
         with_client!(&self.pool, "reading validated ids", |c| {
             reads::validated_ids(c).await

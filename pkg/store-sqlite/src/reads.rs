@@ -143,6 +143,18 @@ pub(crate) fn after(c: &Connection, seq: i64, n: u32) -> Result<Vec<StoredDecisi
     collect(c, &mut stmt, params![seq, i64::from(n)])
 }
 
+pub(crate) fn ids_after(c: &Connection, seq: i64, n: u32) -> Result<Vec<(i64, QuoteId)>, Fail> {
+    let mut stmt = c.prepare_cached(
+        "SELECT seq, quote_id FROM decisions WHERE outcome = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let mut rows = stmt.query(params![seq, i64::from(n)])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push((row.get(0)?, hash32("quote id", &row.get::<_, Vec<u8>>(1)?)?));
+    }
+    Ok(out)
+}
+
 pub(crate) fn validated_ids(c: &Connection) -> Result<Vec<QuoteId>, Fail> {
     let mut stmt =
         c.prepare_cached("SELECT quote_id FROM decisions WHERE outcome = 1 ORDER BY seq")?;

@@ -67,6 +67,14 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn validated_ids_after(&self, after_seq: i64, limit: u32) -> Result<Vec<(i64, QuoteId)>> {
+        self.worker
+            .call("reading validated ids after a seq", move |c| {
+                reads::ids_after(c, after_seq, limit)
+            })
+            .await
+    }
+
     async fn validated_ids(&self) -> Result<Vec<QuoteId>> {
         self.worker
             .call("reading validated ids", |c| reads::validated_ids(c))

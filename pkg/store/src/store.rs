@@ -41,6 +41,11 @@ pub trait Store: Send + Sync {
     /// Validated decisions with `seq > after_seq`, ascending by seq, at most `limit` (catch-up sync).
     async fn decisions_after(&self, after_seq: i64, limit: u32) -> Result<Vec<StoredDecision>>;
 
+    /// `(seq, quote id)` of the validated decisions with `seq > after_seq`, ascending by seq, at
+    /// most `limit`: the same rows as [`Store::decisions_after`], without reading them (sync asks
+    /// for ids first and fetches a page in full only when some are missing).
+    async fn validated_ids_after(&self, after_seq: i64, limit: u32) -> Result<Vec<(i64, QuoteId)>>;
+
     /// Ids of all validated decisions.
     async fn validated_ids(&self) -> Result<Vec<QuoteId>>;
 

@@ -28,6 +28,10 @@ async fn request_response_round_trip_and_peer_gone() {
                         items: (0..limit).map(|i| vec![i as u8; 300]).collect(),
                         next_after_seq: Some(after_seq + i64::from(limit)),
                     },
+                    Request::ValidatedIds { after_seq, limit } => Response::ValidatedIds {
+                        ids: (0..limit).map(|i| vec![i as u8; 32]).collect(),
+                        next_after_seq: Some(after_seq + i64::from(limit)),
+                    },
                     Request::Script { hash } if hash == [7; 32] => Response::Script {
                         body: Some(b"fn fetch() {}".to_vec()),
                     },
@@ -55,6 +59,23 @@ async fn request_response_round_trip_and_peer_gone() {
             items: vec![vec![0; 300], vec![1; 300], vec![2; 300]],
             next_after_seq: Some(13),
         }
+    );
+    let ids = client
+        .client
+        .request(
+            server.peer_id,
+            Request::ValidatedIds {
+                after_seq: 5,
+                limit: 2,
+            },
+        )
+        .await;
+    assert_eq!(
+        ids,
+        Ok(Response::ValidatedIds {
+            ids: vec![vec![0; 32], vec![1; 32]],
+            next_after_seq: Some(7),
+        })
     );
     let script = client
         .client

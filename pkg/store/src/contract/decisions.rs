@@ -248,7 +248,8 @@ async fn collect_pages(
     panic!("paging did not end");
 }
 
-/// Catch-up sync sees validated decisions only, ascending by seq, resumable by cursor.
+/// Catch-up sync sees validated decisions only, ascending by seq, resumable by cursor; the ids of a
+/// page are the same rows as the page.
 pub async fn decisions_after_pages_validated(store: &dyn Store) {
     let batch: Vec<_> = (0..20).map(|i| commit(i, outcome_for(i))).collect();
     store.commit(&batch).await.expect("commit");
@@ -256,6 +257,15 @@ pub async fn decisions_after_pages_validated(store: &dyn Store) {
     let mut cursor = 0;
     loop {
         let page = store.decisions_after(cursor, 4).await.expect("after");
+        let ids = store
+            .validated_ids_after(cursor, 4)
+            .await
+            .expect("ids after");
+        let rows: Vec<_> = page
+            .iter()
+            .map(|d| (d.seq, d.decision.quote.id()))
+            .collect();
+        assert_eq!(ids, rows, "ids of the page after {cursor}");
         if page.is_empty() {
             break;
         }
