@@ -133,53 +133,31 @@ impl SyncWorker {
         loop {
             let (ids, ids_next) = self.page_ids(peer, cursor).await?;
             let known = self.store.validated_among(&ids).await?;
-            if ids.iter().all(|id| known.contains(id)) {
+            let next = if ids.iter().all(|id| known.contains(id)) {
                 Counters::add(&self.telemetry.counters.sync_skipped, ids.len() as u64);
-                match ids_next {
-                    Some(seq) if !ids.is_empty() => {
-                        cursor = seq;
-                        self.store.set_sync_cursor(&key, cursor).await?;
-                        continue;
-                    }
-                    _ => return Ok(stored),
-                }
-            }
-            let request = Request::Decisions {
-                after_seq: cursor,
-                limit: PAGE,
+                ids_next.filter(|_| !ids.is_empty())
+            } else {
+                let (page_stored, page_next) = self.fetch_page(peer, cursor).await?;
+                stored += page_stored;
+                page_next
             };
-            let response = self
-                .network
-                .request(peer, request)
-                .await
-                .map_err(|e| SyncError::Request(e.to_string()))?;
-            let (items, next) = match response {
-                Response::Decisions {
-                    items,
-                    next_after_seq,
-                    ..
-                } => (items, next_after_seq),
-                Response::Error { message } => return Err(SyncError::Peer(message)),
-                other => return Err(SyncError::Peer(format!("unexpected answer {other:?}"))),
-            };
-            Counters::add(&self.telemetry.counters.sync_pages, 1);
-            let count = items.len();
-            let commits = self.verify_page(items).await?;
-            if !commits.is_empty() {
-                let report = self.store.commit(&commits).await?;
-                stored += report.inserted + report.upgraded;
-                Counters::add(
-                    &self.telemetry.counters.synced,
-                    report.inserted + report.upgraded,
-                );
-            }
             match next {
-                Some(seq) if count > 0 => {
+                // A cursor that does not move on would ask the same page forever.
+                Some(seq) if seq > cursor => {
                     cursor = seq;
                     self.store.set_sync_cursor(&key, cursor).await?;
                 }
                 _ => return Ok(stored),
             }
+        }
+    }
+
+    /// Sends `request` to `peer`; a peer's error answer is an error.
+    async fn ask(&self, peer: PeerId, request: Request) -> Result<Response, SyncError> {
+        match self.network.request(peer, request).await {
+            Ok(Response::Error { message }) => Err(SyncError::Peer(message)),
+            Ok(response) => Ok(response),
+            Err(e) => Err(SyncError::Request(e.to_string())),
         }
     }
 
@@ -193,12 +171,7 @@ impl SyncWorker {
             after_seq: cursor,
             limit: PAGE,
         };
-        let response = self
-            .network
-            .request(peer, request)
-            .await
-            .map_err(|e| SyncError::Request(e.to_string()))?;
-        match response {
+        match self.ask(peer, request).await? {
             Response::ValidatedIds {
                 ids,
                 next_after_seq,
@@ -213,9 +186,34 @@ impl SyncWorker {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((ids, next_after_seq))
             }
-            Response::Error { message } => Err(SyncError::Peer(message)),
             other => Err(SyncError::Peer(format!("unexpected answer {other:?}"))),
         }
+    }
+
+    /// Fetches the peer's page after `cursor` in full and stores what is missing and verifies;
+    /// returns how many decisions were stored and the cursor after the page (`None`: the end).
+    async fn fetch_page(&self, peer: PeerId, cursor: i64) -> Result<(u64, Option<i64>), SyncError> {
+        let request = Request::Decisions {
+            after_seq: cursor,
+            limit: PAGE,
+        };
+        let (items, next) = match self.ask(peer, request).await? {
+            Response::Decisions {
+                items,
+                next_after_seq,
+            } => (items, next_after_seq),
+            other => return Err(SyncError::Peer(format!("unexpected answer {other:?}"))),
+        };
+        Counters::add(&self.telemetry.counters.sync_pages, 1);
+        let count = items.len();
+        let commits = self.verify_page(items).await?;
+        let mut stored = 0;
+        if !commits.is_empty() {
+            let report = self.store.commit(&commits).await?;
+            stored = report.inserted + report.upgraded;
+            Counters::add(&self.telemetry.counters.synced, stored);
+        }
+        Ok((stored, next.filter(|_| count > 0)))
     }
 
     /// Decodes a page, drops the decisions already stored as validated (most of a page, when
