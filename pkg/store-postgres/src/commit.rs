@@ -1,17 +1,18 @@
 //! Batched, idempotent decision commits. Small batches: one `INSERT .. SELECT FROM UNNEST ..
-//! ON CONFLICT DO UPDATE (expired -> validated) RETURNING`. Large batches: an id lookup, binary
-//! COPY of the new rows straight into `decisions`, and one `UPDATE` for upgrades. Either way only
-//! the rows actually inserted or upgraded get their effects added, in the same transaction.
-//! Commits are serialized by an advisory lock, so seq order is commit order and nothing can
-//! insert between the lookup and the COPY.
+//! ON CONFLICT DO UPDATE (expired -> validated) RETURNING`. Large batches: binary COPY of the rows
+//! straight into `decisions`, first trusting that none is stored yet (the usual case: the tally
+//! decides each quote once); when the primary key says otherwise, the transaction is rolled back
+//! and done again with an id lookup first, copying only the new rows and upgrading expired ones
+//! with one `UPDATE`. Either way only the rows actually inserted or upgraded get their effects
+//! added, in the same transaction. Commits are serialized by an advisory lock, so seq order is
+//! commit order and nothing can insert between the lookup and the COPY.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::pin::pin;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use deadpool_postgres::Object;
-use deadpool_postgres::Transaction;
+use deadpool_postgres::{Object, Pool, Timeouts, Transaction};
 use mdn_protocol::{Outcome, QuoteId};
 use mdn_store::CommitReport;
 use mdn_store::certstore::PlannedBatch;
@@ -19,6 +20,7 @@ use mdn_store::decisions::outcome_code;
 use mdn_store::plan::{EffectDeltas, OutcomeTotals, Plan, PlannedDecision};
 use rust_decimal::Decimal;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 
 use crate::convert::time;
@@ -27,8 +29,16 @@ use crate::pool::Fail;
 /// Batches of at least this many rows use binary COPY.
 pub(crate) const COPY_THRESHOLD: usize = 512;
 
+/// Batches of at least this many rows are copied over two connections at once.
+pub(crate) const SPLIT_THRESHOLD: usize = 2 * COPY_THRESHOLD;
+
 /// Advisory lock key serializing commits ("mdncommt").
 const COMMIT_LOCK: i64 = 0x6d64_6e63_6f6d_6d74;
+
+/// Advisory lock key held by the helper half of a split commit ("mdnhelpr"). Every other commit
+/// takes it after [`COMMIT_LOCK`], so it also waits for the helper of a split commit whose main
+/// half died (a killed process) to end.
+const HELPER_LOCK: i64 = 0x6d64_6e68_656c_7072;
 
 const COLUMNS: &str = "quote_id, symbol, source, price, bid, ask, volume, observed_at, \
      script_hash, evidence_hash, proposer, outcome, decided_at, certificate";
@@ -39,27 +49,63 @@ const UPSERT_TAIL: &str = "ON CONFLICT (quote_id) DO UPDATE SET \
      WHERE d.outcome = 3 AND EXCLUDED.outcome = 1 \
      RETURNING d.quote_id, (d.xmax = 0) AS inserted";
 
-/// Commits `plan` in one transaction on `client`.
+/// How a COPY commit learns which rows are stored already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// Assume none is: copy every row, and let the primary key refuse the batch if one is.
+    NoneStored,
+    /// Look the ids up first.
+    LookUp,
+}
+
+/// Commits `plan` in one transaction on `client` (two for a large batch of which some rows are
+/// stored already: the first, trusting none is, fails on the primary key and leaves nothing). A
+/// batch of [`SPLIT_THRESHOLD`] rows or more is copied over two connections at once when the pool
+/// has a second one free ([`crate::split`]).
 pub(crate) async fn commit_once(
     client: &mut Object,
+    pool: &Pool,
     plan: &Plan<'_>,
 ) -> Result<CommitReport, Fail> {
+    if plan.rows.len() >= COPY_THRESHOLD {
+        let attempt = match spare_connection(pool, plan).await {
+            Some(mut helper) => crate::split::commit_split(client, &mut helper, plan).await,
+            None => commit_with(client, plan, Known::NoneStored).await,
+        };
+        match attempt {
+            Err(Fail::Pg(e)) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                tracing::debug!("some of a COPY batch is stored already: looking the ids up");
+            }
+            other => return other,
+        }
+    }
+    commit_with(client, plan, Known::LookUp).await
+}
+
+/// A second connection for a split commit: only for a batch worth splitting, and only one the
+/// pool has free now (waiting could deadlock commits holding one connection each).
+async fn spare_connection(pool: &Pool, plan: &Plan<'_>) -> Option<Object> {
+    if plan.rows.len() < SPLIT_THRESHOLD {
+        return None;
+    }
+    let now = Timeouts {
+        wait: Some(Duration::ZERO),
+        ..Timeouts::default()
+    };
+    pool.timeout_get(&now).await.ok()
+}
+
+async fn commit_with(
+    client: &mut Object,
+    plan: &Plan<'_>,
+    known: Known,
+) -> Result<CommitReport, Fail> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
-        .await?;
+    lock(&tx).await?;
     let batch_ids = store_batches(&tx, &plan.batches).await?;
-    let blobs = plan
-        .rows
-        .iter()
-        .map(|row| {
-            row.certificate
-                .as_ref()
-                .map(|c| c.blob(&batch_ids))
-                .transpose()
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let blobs = blobs(plan, &batch_ids)?;
     let returned = if plan.rows.len() >= COPY_THRESHOLD {
-        insert_copy(&tx, plan, &blobs).await?
+        insert_copy(&tx, plan, &blobs, known).await?
     } else {
         insert_unnest(&tx, plan, &blobs).await?
     };
@@ -83,6 +129,47 @@ pub(crate) async fn commit_once(
     apply_deltas(&tx, &deltas).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// Takes the commit locks, held to the end of `tx`.
+async fn lock(tx: &Transaction<'_>) -> Result<(), Fail> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1), pg_advisory_xact_lock($2)",
+        &[&COMMIT_LOCK, &HELPER_LOCK],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes the locks of a split commit: the commit lock on the main half's transaction, then the
+/// helper lock on the helper's.
+pub(crate) async fn lock_split(
+    main: &Transaction<'_>,
+    helper: &Transaction<'_>,
+) -> Result<(), Fail> {
+    main.execute("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
+        .await?;
+    helper
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&HELPER_LOCK])
+        .await?;
+    Ok(())
+}
+
+/// Each row's certificate blob, given the ids of the plan's vote batches.
+pub(crate) fn blobs<'p>(
+    plan: &'p Plan<'_>,
+    batch_ids: &[i64],
+) -> Result<Vec<Option<Cow<'p, [u8]>>>, Fail> {
+    Ok(plan
+        .rows
+        .iter()
+        .map(|row| {
+            row.certificate
+                .as_ref()
+                .map(|c| c.blob(batch_ids))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Column vectors of a plan, for UNNEST.
@@ -167,14 +254,26 @@ async fn insert_unnest(
     returned(&rows)
 }
 
-/// Large batches: look up which ids exist, binary-COPY the new rows straight into `decisions`
-/// (seq numbers reserved as one block; the commit lock keeps other writers out between the lookup
-/// and the COPY), then upgrade expired rows with one `UPDATE .. FROM UNNEST`.
+/// Large batches: binary-COPY the new rows straight into `decisions` (seq numbers reserved as one
+/// block), then upgrade expired rows with one `UPDATE .. FROM UNNEST`. Which rows are new: all of
+/// them when `known` says so, else an id lookup (the commit lock keeps other writers out between
+/// the lookup and the COPY).
 async fn insert_copy(
     tx: &Transaction<'_>,
     plan: &Plan<'_>,
     blobs: &[Option<Cow<'_, [u8]>>],
+    known: Known,
 ) -> Result<Vec<(QuoteId, bool)>, Fail> {
+    if known == Known::NoneStored {
+        let rows: Vec<_> = plan
+            .rows
+            .iter()
+            .zip(blobs.iter().map(Option::as_deref))
+            .collect();
+        let first_seq = reserve_seqs(tx, rows.len()).await?;
+        copy_rows(tx, &rows, first_seq).await?;
+        return Ok(plan.rows.iter().map(|r| (r.id, true)).collect());
+    }
     let ids: Vec<&[u8]> = plan.rows.iter().map(|r| &r.id.0[..]).collect();
     let lookup = tx.prepare_cached(crate::lookups::STORED_AMONG).await?;
     let existing = tx.query(&lookup, &[&ids]).await?;
@@ -196,7 +295,8 @@ async fn insert_copy(
         .collect();
     let mut out: Vec<(QuoteId, bool)> = fresh.iter().map(|(r, _)| (r.id, true)).collect();
     if !fresh.is_empty() {
-        copy_rows(tx, &fresh).await?;
+        let first_seq = reserve_seqs(tx, fresh.len()).await?;
+        copy_rows(tx, &fresh, first_seq).await?;
     }
     if !upgrades.is_empty() {
         let ids: Vec<&[u8]> = upgrades.iter().map(|(r, _)| &r.id.0[..]).collect();
@@ -223,11 +323,9 @@ async fn insert_copy(
     Ok(out)
 }
 
-async fn copy_rows(
-    tx: &Transaction<'_>,
-    rows: &[(&PlannedDecision<'_>, Option<&[u8]>)],
-) -> Result<(), Fail> {
-    let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+/// Reserves `n` consecutive seq numbers and returns the first.
+pub(crate) async fn reserve_seqs(tx: &Transaction<'_>, n: usize) -> Result<i64, Fail> {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
     let last: i64 = tx
         .query_one(
             "SELECT setval('decision_seq', nextval('decision_seq') + $1 - 1)",
@@ -235,7 +333,15 @@ async fn copy_rows(
         )
         .await?
         .try_get(0)?;
-    let first_seq = last - n + 1;
+    Ok(last - n + 1)
+}
+
+/// Binary-COPYs `rows` into `decisions`, numbered from `first_seq`.
+pub(crate) async fn copy_rows(
+    tx: &Transaction<'_>,
+    rows: &[(&PlannedDecision<'_>, Option<&[u8]>)],
+    first_seq: i64,
+) -> Result<(), Fail> {
     let sink = tx
         .copy_in(&format!(
             "COPY decisions (seq, {COLUMNS}) FROM STDIN (FORMAT binary)"
@@ -289,7 +395,10 @@ async fn copy_rows(
 
 /// Stores the vote batches certificates refer to (those not stored yet) and returns their ids, in
 /// the plan's order.
-async fn store_batches(tx: &Transaction<'_>, batches: &[PlannedBatch]) -> Result<Vec<i64>, Fail> {
+pub(crate) async fn store_batches(
+    tx: &Transaction<'_>,
+    batches: &[PlannedBatch],
+) -> Result<Vec<i64>, Fail> {
     if batches.is_empty() {
         return Ok(Vec::new());
     }
@@ -330,7 +439,7 @@ fn returned(rows: &[tokio_postgres::Row]) -> Result<Vec<(QuoteId, bool)>, Fail> 
         .collect()
 }
 
-async fn apply_deltas(tx: &Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
+pub(crate) async fn apply_deltas(tx: &Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
     let t = deltas.totals;
     if t != OutcomeTotals::default() {
         let statement = tx

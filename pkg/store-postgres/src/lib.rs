@@ -5,6 +5,7 @@
 //!   `mdnode migrate`.
 //! - `pool`: connecting, and retrying on serialization failures and dropped connections.
 //! - `commit`: batched decision commits (UNNEST for small batches, binary COPY for large ones).
+//! - `split`: a large commit copied over two connections at once.
 //! - [`lookups`]: batch id lookups that must use the primary key.
 //! - `reads`, `records`, `catalog`: the other queries; `convert`: row and value conversions.
 
@@ -16,6 +17,7 @@ pub mod migrate;
 mod pool;
 mod reads;
 mod records;
+mod split;
 mod store;
 
 pub use migrate::{AppliedMigration, MigrationReport, embedded_migrations, migrate};

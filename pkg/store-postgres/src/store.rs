@@ -88,7 +88,7 @@ impl Store for PgStore {
             return Ok(CommitReport::default());
         }
         with_client!(&self.pool, "committing decisions", |c| commit::commit_once(
-            c, &plan
+            c, &self.pool, &plan
         )
         .await)
     }

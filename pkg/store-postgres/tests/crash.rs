@@ -14,13 +14,16 @@ use mdn_testkit::process::{eventually, spawn_test_child};
 /// Set in the child: the database URL to commit to.
 const CHILD_URL: &str = "MDN_CRASH_CHILD_URL";
 
-/// Batch `salt`: alternately small (UNNEST path) and large (COPY path).
+/// Batch `salt`: alternately small (UNNEST path) and large (COPY over two connections at once).
 fn batch(salt: u64) -> Vec<DecisionCommit> {
-    let size = if salt.is_multiple_of(2) { 100 } else { 700 };
+    let size = if salt.is_multiple_of(2) { 100 } else { LARGE };
     (0..size)
         .map(|i| commit_salted(i, salt, outcome_for(i)))
         .collect()
 }
+
+/// Rows in a large batch: enough for a split commit.
+const LARGE: u64 = 1_100;
 
 /// The child: commits batches until killed (or, at the latest, after two minutes).
 async fn commit_until_killed(url: &str) {
@@ -69,13 +72,13 @@ async fn killed_committer_leaves_consistent_state() {
     // transaction to end either way: after it, the state is quiescent. A restarted writer
     // re-committing the child's first batch changes nothing.
     let again = store.commit(&batch(1)).await.expect("recommit");
-    assert_eq!((again.inserted, again.unchanged), (0, 700));
+    assert_eq!((again.inserted, again.unchanged), (0, LARGE));
     assert_effects_match(&store).await;
     let after_kill = total(&store).await;
 
     // A new batch goes in whole.
     let fresh = store.commit(&batch(1_000_001)).await.expect("commit new");
-    assert_eq!(fresh.inserted, 700);
-    assert_eq!(total(&store).await, after_kill + 700);
+    assert_eq!(fresh.inserted, LARGE);
+    assert_eq!(total(&store).await, after_kill + LARGE);
     assert_effects_match(&store).await;
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use mdn_protocol::Outcome;
+use mdn_protocol::{Outcome, QuoteId};
 
 use super::fixtures::{self, commit, commit_salted, outcome_for};
 use super::invariants::assert_effects_match;
@@ -345,6 +345,20 @@ pub async fn large_batches_commit_once(store: &dyn Store) {
         store.commit(&first).await.expect("commit"),
         report(3000, 0, 0)
     );
+    // Local commit order (seq) is batch order, also where a backend writes parts of a batch at once.
+    let synced: Vec<QuoteId> = store
+        .validated_ids_after(0, 5000)
+        .await
+        .expect("ids")
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let validated: Vec<QuoteId> = first
+        .iter()
+        .filter(|c| c.decision.outcome == Outcome::Validated)
+        .map(|c| c.decision.quote.id())
+        .collect();
+    assert_eq!(synced, validated);
     let second: Vec<_> = (1500..4500)
         .map(|i| commit(i, outcome_for(i)))
         .chain((0..10).map(|i| commit_salted(i, 9, Outcome::Validated)))
