@@ -37,11 +37,6 @@ fn fresh_batches(batch: usize, by_batch: bool) -> Vec<Vec<DecisionCommit>> {
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let (db, store) = runtime.block_on(async {
-        let db = TestDb::create().await;
-        let store = PgStore::connect(db.url()).await.expect("connect");
-        (db, store)
-    });
     let mut group = c.benchmark_group("pg_commit_10k_validated");
     group.throughput(Throughput::Elements(ROWS));
     group.sample_size(10);
@@ -50,7 +45,14 @@ fn bench(c: &mut Criterion) {
         .into_iter()
         .chain([("full_certificates_batch_4096".to_owned(), 4_096, false)]);
     for (name, batch, by_batch) in cases {
-        group.bench_function(name, |b| {
+        // A fresh database per case: commit cost grows with the table (the primary key's random
+        // inserts), so each case starts empty and reports how large its table grew.
+        let (db, store) = runtime.block_on(async {
+            let db = TestDb::create().await;
+            let store = PgStore::connect(db.url()).await.expect("connect");
+            (db, store)
+        });
+        group.bench_function(&name, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
@@ -67,10 +69,12 @@ fn bench(c: &mut Criterion) {
                 total
             });
         });
+        let counts = runtime.block_on(store.decision_counts()).expect("counts");
+        println!("{name}: {} decisions stored by the end", counts.validated);
+        drop(store);
+        drop(db);
     }
     group.finish();
-    drop(store);
-    drop(db);
 }
 
 criterion_group!(benches, bench);

@@ -37,9 +37,6 @@ fn fresh_batches(batch: usize, by_batch: bool) -> Vec<Vec<DecisionCommit>> {
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = runtime
-        .block_on(SqliteStore::open(dir.path().join("bench.db")))
-        .expect("open");
     let mut group = c.benchmark_group("sqlite_commit_10k_validated");
     group.throughput(Throughput::Elements(ROWS));
     group.sample_size(10);
@@ -48,7 +45,12 @@ fn bench(c: &mut Criterion) {
         .into_iter()
         .chain([("full_certificates_batch_4096".to_owned(), 4_096, false)]);
     for (name, batch, by_batch) in cases {
-        group.bench_function(name, |b| {
+        // A fresh file per case: commit cost grows with the table (the id index's random
+        // inserts), so each case starts empty and reports how large its table grew.
+        let store = runtime
+            .block_on(SqliteStore::open(dir.path().join(format!("{name}.db"))))
+            .expect("open");
+        group.bench_function(&name, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
@@ -65,9 +67,11 @@ fn bench(c: &mut Criterion) {
                 total
             });
         });
+        let counts = runtime.block_on(store.decision_counts()).expect("counts");
+        println!("{name}: {} decisions stored by the end", counts.validated);
+        drop(store);
     }
     group.finish();
-    drop(store);
     drop(dir);
 }
 
