@@ -31,11 +31,10 @@ pub enum SyncTrigger {
 
 /// Answers a `Decisions` request from the local store.
 pub async fn serve_decisions(store: &dyn Store, after_seq: i64, limit: u32) -> Response {
-    match store.decisions_after(after_seq, limit.clamp(1, PAGE)).await {
+    let limit = limit.clamp(1, PAGE);
+    match store.decisions_after(after_seq, limit).await {
         Ok(items) => {
-            let next_after_seq = (items.len() as u32 == limit.clamp(1, PAGE))
-                .then(|| items.last().map(|d| d.seq))
-                .flatten();
+            let next_after_seq = next_cursor(items.len(), limit, items.last().map(|d| d.seq));
             let items = items.iter().map(|d| d.decision.encode_to_vec()).collect();
             Response::Decisions {
                 items,
@@ -53,15 +52,19 @@ pub async fn serve_validated_ids(store: &dyn Store, after_seq: i64, limit: u32) 
     let limit = limit.clamp(1, PAGE);
     match store.validated_ids_after(after_seq, limit).await {
         Ok(rows) => Response::ValidatedIds {
-            next_after_seq: (rows.len() as u32 == limit)
-                .then(|| rows.last().map(|(seq, _)| *seq))
-                .flatten(),
+            next_after_seq: next_cursor(rows.len(), limit, rows.last().map(|(seq, _)| *seq)),
             ids: rows.into_iter().map(|(_, id)| id.0.to_vec()).collect(),
         },
         Err(err) => Response::Error {
             message: format!("store: {err}"),
         },
     }
+}
+
+/// Where a peer's next page starts: after the last seq of a full page; `None` after a page that
+/// was not full (the end of what the store holds).
+fn next_cursor(page_len: usize, limit: u32, last_seq: Option<i64>) -> Option<i64> {
+    (page_len == limit as usize).then_some(last_seq).flatten()
 }
 
 /// Why a synced page was refused.
