@@ -4,12 +4,17 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Net, NetOptions};
 use mdn_protocol::{Outcome, QuoteId, ValidatorSet};
 
 const NETWORK: &str = "mdn-test";
+
+/// How long the killed node stays down at least. Gossipsub replays to a returning peer only what
+/// its peers advertised in their last few heartbeats (`history_gossip`: 3 × 700 ms), so after this
+/// long some of what it missed can only come back through catch-up sync.
+const MIN_DOWNTIME: Duration = Duration::from_secs(5);
 
 fn validator_set(net: &Net) -> ValidatorSet {
     ValidatorSet::new(
@@ -182,9 +187,11 @@ async fn a_node_killed_under_load_catches_up_after_restart() {
     let mut net = Net::start(NetOptions::default()).await;
     wait_validated(&net, 3, 10, Duration::from_secs(60)).await;
     net.kill(3).await;
+    let killed_at = Instant::now();
     let (before, _, _) = net.counts(0).await.expect("status");
     // The other three are still a quorum: validation goes on without node 3.
     wait_validated(&net, 0, before + 40, Duration::from_secs(60)).await;
+    tokio::time::sleep_until((killed_at + MIN_DOWNTIME).into()).await;
     net.restart(3);
     net.wait_connected(Duration::from_secs(60)).await;
     net.stop_exchange().await;
