@@ -1,10 +1,11 @@
 //! Dropped connections: a store whose backends are terminated (pg_terminate_backend) retries on a
-//! fresh connection, and a commit killed mid-transaction is retried without doubling its effects.
+//! fresh connection, and a commit killed mid-transaction is retried without doubling its effects,
+//! also when it is a split commit whose first half was already committed.
 
 use std::time::Duration;
 
 use mdn_store::contract::assert_effects_match;
-use mdn_store::contract::fixtures::{commit_salted, outcome_for};
+use mdn_store::contract::fixtures::{commit_salted, effects_for, outcome_for};
 use mdn_store::{DecisionCommit, Store};
 use mdn_store_postgres::{PgOptions, PgStore};
 use mdn_testkit::TestDb;
@@ -113,4 +114,77 @@ async fn commit_killed_mid_transaction_is_retried_once() {
     assert_effects_match(&store).await;
     let again = store.commit(&batch(2, 600)).await.expect("recommit");
     assert_eq!(again.unchanged, 600);
+}
+
+/// A split commit (two connections) whose helper half committed and whose main half is killed:
+/// the retry finds the first half stored, stores the rest, and no effect is doubled or lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn split_commit_killed_after_its_first_half_is_completed_by_the_retry() {
+    let db = TestDb::create().await;
+    let store = PgStore::connect(db.url()).await.expect("connect");
+    // Only the second half of the big batch quotes this source: its counter row is touched by the
+    // main half's effects alone.
+    let only_second = |mut c: DecisionCommit| {
+        c.decision.quote.source = "bitstamp".to_owned();
+        if let Some(cert) = c.decision.certificate.as_mut() {
+            cert.quote_id = c.decision.quote.id();
+        }
+        c.effects = effects_for(&c.decision);
+        c
+    };
+    let first = batch(1, 6);
+    store
+        .commit(&first.into_iter().map(only_second).collect::<Vec<_>>())
+        .await
+        .expect("first commit");
+    let big: Vec<DecisionCommit> = batch(2, 1_100)
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| if i >= 550 { only_second(c) } else { c })
+        .collect();
+
+    // Hold the row lock the main half's effect upsert needs: the helper half commits, the main
+    // half stops there.
+    let blocker = connect(db.url()).await;
+    blocker
+        .batch_execute("BEGIN; SELECT * FROM source_stats WHERE source = 'bitstamp' FOR UPDATE")
+        .await
+        .expect("lock");
+    let monitor = connect(db.url()).await;
+    let committing = {
+        let store = store.clone();
+        let big = big.clone();
+        tokio::spawn(async move { store.commit(&big).await })
+    };
+    eventually(
+        Duration::from_secs(20),
+        "the main half to wait on the lock",
+        || async { !other_backends(&monitor, true).await.is_empty() },
+    )
+    .await;
+    let total = |c: mdn_store::DecisionCounts| c.validated + c.rejected + c.expired;
+    let halfway = total(store.decision_counts().await.expect("counts"));
+    assert_eq!(
+        halfway,
+        6 + 550,
+        "the helper half is committed, the main half not"
+    );
+    for pid in &other_backends(&monitor, true).await {
+        terminate(&monitor, *pid).await;
+    }
+    blocker.batch_execute("COMMIT").await.expect("unlock");
+
+    let report = committing.await.expect("task").expect("commit retried");
+    assert_eq!(
+        (report.inserted, report.unchanged),
+        (550, 550),
+        "the retry stored the main half and found the helper's"
+    );
+    assert_eq!(
+        total(store.decision_counts().await.expect("counts")),
+        6 + 1_100
+    );
+    assert_effects_match(&store).await;
+    let again = store.commit(&big).await.expect("recommit");
+    assert_eq!(again.unchanged, 1_100);
 }
