@@ -24,7 +24,11 @@ pub trait Store: Send + Sync {
 
     // ---- decisions ----
 
-    /// Stores a batch of decisions in one transaction.
+    /// Stores a batch of decisions: each with its certificate and effects in one transaction, the
+    /// batch in one transaction too, except that a backend may write a large batch as consecutive
+    /// transactions in batch (seq) order (PostgreSQL copies halves over two connections). So an
+    /// error or a crash can leave a leading part of the batch stored; committing the batch again
+    /// completes it.
     ///
     /// A decision whose quote id is already stored changes nothing and its effects are not applied,
     /// except that a validated decision replaces a stored expired one (and then its effects apply).
