@@ -58,10 +58,11 @@ enum Known {
     LookUp,
 }
 
-/// Commits `plan` in one transaction on `client` (two for a large batch of which some rows are
-/// stored already: the first, trusting none is, fails on the primary key and leaves nothing). A
-/// batch of [`SPLIT_THRESHOLD`] rows or more is copied over two connections at once when the pool
-/// has a second one free ([`crate::split`]).
+/// Commits `plan`: in one transaction on `client`, or, for a batch of [`SPLIT_THRESHOLD`] rows or
+/// more when the pool has a second connection free, over two connections at once
+/// ([`crate::split`]). A COPY batch is first written trusting that none of its rows is stored; if
+/// the primary key finds one that is, that attempt commits nothing and the batch is committed again
+/// on `client` alone with an id lookup first.
 pub(crate) async fn commit_once(
     client: &mut Object,
     pool: &Pool,
