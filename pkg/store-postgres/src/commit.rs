@@ -173,6 +173,17 @@ pub(crate) fn blobs<'p>(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Each row of `plan` with its certificate blob.
+pub(crate) fn with_blobs<'p, 'b>(
+    plan: &'p Plan<'_>,
+    blobs: &'b [Option<Cow<'_, [u8]>>],
+) -> Vec<(&'p PlannedDecision<'p>, Option<&'b [u8]>)> {
+    plan.rows
+        .iter()
+        .zip(blobs.iter().map(Option::as_deref))
+        .collect()
+}
+
 /// Column vectors of a plan, for UNNEST.
 struct Columns<'a> {
     ids: Vec<&'a [u8]>,
@@ -266,11 +277,7 @@ async fn insert_copy(
     known: Known,
 ) -> Result<Vec<(QuoteId, bool)>, Fail> {
     if known == Known::NoneStored {
-        let rows: Vec<_> = plan
-            .rows
-            .iter()
-            .zip(blobs.iter().map(Option::as_deref))
-            .collect();
+        let rows = with_blobs(plan, blobs);
         let first_seq = reserve_seqs(tx, rows.len()).await?;
         copy_rows(tx, &rows, first_seq).await?;
         return Ok(plan.rows.iter().map(|r| (r.id, true)).collect());
@@ -283,7 +290,7 @@ async fn insert_copy(
         let id: &[u8] = row.try_get(0)?;
         stored.insert(crate::convert::hash32("quote id", id)?, row.try_get(1)?);
     }
-    let rows = plan.rows.iter().zip(blobs.iter().map(Option::as_deref));
+    let rows = with_blobs(plan, blobs).into_iter();
     let fresh: Vec<(&PlannedDecision<'_>, Option<&[u8]>)> = rows
         .clone()
         .filter(|(r, _)| !stored.contains_key(&r.id))

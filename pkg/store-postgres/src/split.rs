@@ -17,7 +17,9 @@ use deadpool_postgres::Object;
 use mdn_store::CommitReport;
 use mdn_store::plan::{EffectDeltas, Plan, PlannedDecision};
 
-use crate::commit::{apply_deltas, blobs, copy_rows, lock_split, reserve_seqs, store_batches};
+use crate::commit::{
+    apply_deltas, blobs, copy_rows, lock_split, reserve_seqs, store_batches, with_blobs,
+};
 use crate::pool::Fail;
 
 /// Commits `plan`, assuming none of its rows is stored yet (a stored one fails the commit with a
@@ -34,11 +36,7 @@ pub(crate) async fn commit_split(
         reserve_seqs(&main_tx, plan.rows.len()),
     )?;
     let blobs = blobs(plan, &batch_ids)?;
-    let rows: Vec<(&PlannedDecision<'_>, Option<&[u8]>)> = plan
-        .rows
-        .iter()
-        .zip(blobs.iter().map(Option::as_deref))
-        .collect();
+    let rows = with_blobs(plan, &blobs);
     let (low, high) = rows.split_at(rows.len() / 2);
     let high_seq = first_seq + i64::try_from(low.len()).unwrap_or(i64::MAX);
     tokio::try_join!(
