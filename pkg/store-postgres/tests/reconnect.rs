@@ -24,6 +24,16 @@ async fn connect(url: &str) -> Client {
     client
 }
 
+/// A connection inside a transaction that took a lock with `lock_sql` (ended by `COMMIT`).
+async fn hold_lock(url: &str, lock_sql: &str) -> Client {
+    let blocker = connect(url).await;
+    blocker
+        .batch_execute(&format!("BEGIN; {lock_sql}"))
+        .await
+        .expect("lock");
+    blocker
+}
+
 async fn other_backends(monitor: &Client, waiting_on_lock: bool) -> Vec<i32> {
     let sql = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
                AND pid <> pg_backend_pid() AND backend_type = 'client backend' \
@@ -82,11 +92,7 @@ async fn commit_killed_mid_transaction_is_retried_once() {
     store.commit(&batch(1, 20)).await.expect("first commit");
 
     // Hold a lock that the commit's effect upsert needs, so the commit stops mid-transaction.
-    let blocker = connect(db.url()).await;
-    blocker
-        .batch_execute("BEGIN; LOCK TABLE source_stats IN SHARE MODE")
-        .await
-        .expect("lock");
+    let blocker = hold_lock(db.url(), "LOCK TABLE source_stats IN SHARE MODE").await;
     let monitor = connect(db.url()).await;
     let committing = {
         let store = store.clone();
@@ -145,11 +151,11 @@ async fn split_commit_killed_after_its_first_half_is_completed_by_the_retry() {
 
     // Hold the row lock the main half's effect upsert needs: the helper half commits, the main
     // half stops there.
-    let blocker = connect(db.url()).await;
-    blocker
-        .batch_execute("BEGIN; SELECT * FROM source_stats WHERE source = 'bitstamp' FOR UPDATE")
-        .await
-        .expect("lock");
+    let blocker = hold_lock(
+        db.url(),
+        "SELECT * FROM source_stats WHERE source = 'bitstamp' FOR UPDATE",
+    )
+    .await;
     let monitor = connect(db.url()).await;
     let committing = {
         let store = store.clone();
