@@ -41,7 +41,8 @@ pub enum Databases {
     /// Embedded SQLite in each node's directory.
     #[default]
     Sqlite,
-    /// One PostgreSQL server: node i gets database `mdn_devnet_<i>` (created if missing).
+    /// One PostgreSQL server: node i gets a database named after the network and i
+    /// (`mdn_devnet_<i>`, `mdn_bench_<i>`; created if missing).
     Server(String),
     /// Exactly these database URLs, one per node (tests).
     PerNode(Vec<String>),
@@ -103,7 +104,7 @@ impl DevnetLayout {
             let database_url = match &opts.databases {
                 Databases::Sqlite => None,
                 Databases::Server(url) => {
-                    Some(ensure_database(url, &format!("mdn_devnet_{index}")).await?)
+                    Some(ensure_database(url, &database_name(&opts.network_id, index)).await?)
                 }
                 Databases::PerNode(urls) => Some(
                     urls.get(index)
@@ -246,7 +247,7 @@ pub async fn ensure_database(url: &str, name: &str) -> anyhow::Result<String> {
         .await?
         .is_some();
     if !exists {
-        // Identifiers cannot be bound as parameters; `name` is ours (`mdn_devnet_<i>`).
+        // Identifiers cannot be bound as parameters; `name` is ours (`database_name`).
         client
             .batch_execute(&format!("CREATE DATABASE \"{name}\""))
             .await?;
@@ -254,9 +255,32 @@ pub async fn ensure_database(url: &str, name: &str) -> anyhow::Result<String> {
     Ok(with_database(url, name))
 }
 
+/// The database of node `index` on a shared server: the network id (letters, digits and `_`
+/// only) and the index, so that networks (a devnet, `mdnode bench`) never share a database.
+fn database_name(network_id: &str, index: usize) -> String {
+    let network: String = network_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{network}_{index}")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::{database_name, with_database};
+
+    #[test]
+    fn each_network_gets_its_own_databases() {
+        assert_eq!(database_name("mdn-devnet", 0), "mdn_devnet_0");
+        assert_eq!(database_name("mdn-bench", 3), "mdn_bench_3");
+        assert_eq!(database_name("Odd\"; DROP", 1), "odd___drop_1");
+    }
 
     #[test]
     fn database_names_are_replaced_and_parameters_kept() {
