@@ -26,7 +26,9 @@ const VOTES_PER_BATCH: usize = 256;
 /// decisions received from peers are), split into commits of `batch`.
 fn fresh_batches(batch: usize, by_batch: bool) -> Vec<Vec<DecisionCommit>> {
     let salt = SALT.fetch_add(1, Ordering::Relaxed);
-    let mut all = batched_commits(ROWS, salt, VOTES_PER_BATCH);
+    // Each round's quotes are observed after the previous round's, as a running node's are.
+    let first = salt * ROWS;
+    let mut all = batched_commits(first..first + ROWS, salt, VOTES_PER_BATCH);
     if !by_batch {
         for commit in &mut all {
             commit.batches.clear();

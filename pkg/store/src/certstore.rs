@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn by_reference_round_trips_to_the_same_certificate() {
-        let commits = batched_commits(40, 1, 16);
+        let commits = batched_commits(0..40, 1, 16);
         let mut planner = BatchPlanner::default();
         let planned: Vec<_> = commits
             .iter()
@@ -299,8 +299,8 @@ mod tests {
 
     #[test]
     fn a_batch_without_the_accept_vote_is_not_referenced() {
-        let mut commits = batched_commits(4, 2, 4);
-        let other = batched_commits(4, 3, 4);
+        let mut commits = batched_commits(0..4, 2, 4);
+        let other = batched_commits(0..4, 3, 4);
         // Give quote 0 the batches of another set of quotes: no entry matches.
         commits[0].batches = other[0].batches.clone();
         let c = &commits[0];

@@ -390,7 +390,7 @@ pub async fn large_batches_commit_once(store: &dyn Store) {
 /// batches), with a vote batch shared by two commits, beside a certificate kept in full, through
 /// an expired → validated upgrade, and idempotently.
 pub async fn certificates_by_batch_round_trip(store: &dyn Store) {
-    let commits = fixtures::batched_commits(700, 5, 64);
+    let commits = fixtures::batched_commits(0..700, 5, 64);
     // Quotes 64..128 share their batches across the two commits.
     let (small, bulk) = commits.split_at(100);
     let mut first = small.to_vec();

@@ -143,12 +143,17 @@ pub fn commit_salted(i: u64, salt: u64, outcome: Outcome) -> DecisionCommit {
 /// Voters of [`batched_commits`], as in a 4-node devnet.
 pub const BATCH_VOTERS: u8 = 4;
 
-/// `n` validated decisions on quotes `quote_salted(0..n, salt)` as a tally makes them: each of
+/// Validated decisions on quotes `quote_salted(i, salt)` for `i` in `numbers` (quote `i` is observed
+/// `i` seconds after [`BASE_MS`], so later numbers are later quotes) as a tally makes them: each of
 /// [`BATCH_VOTERS`] voters accepts the quotes in batches of `batch_size` votes (dummy signatures:
 /// the store does not check them), every certificate has one entry per voter with its real Merkle
 /// proof, and every commit carries the batches its certificate was cut from.
-pub fn batched_commits(n: u64, salt: u64, batch_size: usize) -> Vec<DecisionCommit> {
-    let quotes: Vec<Quote> = (0..n).map(|i| quote_salted(i, salt)).collect();
+pub fn batched_commits(
+    numbers: std::ops::Range<u64>,
+    salt: u64,
+    batch_size: usize,
+) -> Vec<DecisionCommit> {
+    let quotes: Vec<Quote> = numbers.map(|i| quote_salted(i, salt)).collect();
     let ids: Vec<QuoteId> = quotes.iter().map(Quote::id).collect();
     let mut entries: Vec<Vec<CertificateEntry>> = vec![Vec::new(); quotes.len()];
     let mut batches_of: Vec<Vec<Arc<VoteBatch>>> = vec![Vec::new(); quotes.len()];
