@@ -2,13 +2,15 @@
 //!
 //! All database work runs on one dedicated thread fed by a bounded channel (`worker`), never on
 //! async threads. WAL mode, `synchronous=NORMAL`, cached prepared statements, one transaction per
-//! commit; SQLite's automatic WAL checkpoints (the WAL file is cut back to 64 MiB after each).
+//! commit. Checkpoints run on a second connection and thread (`checkpoint`), so commits never
+//! wait for one; the WAL file is cut back to 64 MiB whenever it restarts.
 //!
 //! - `migrate`: applies `db/sqlite/V{n}__{name}.sql` in order, recorded in `schema_migrations`
 //!   (refinery 0.10 pins rusqlite <= 0.40, so this crate runs its own).
 //! - `commit`, `reads`, `records`, `catalog`: the queries; `convert`: value conversions.
 
 mod catalog;
+mod checkpoint;
 mod commit;
 mod convert;
 mod migrate;

@@ -1,5 +1,5 @@
-//! The database thread: owns the one `rusqlite::Connection` and runs jobs sent over a bounded
-//! channel, one at a time, replying over a oneshot.
+//! The database thread: owns the `rusqlite::Connection` all queries use and runs jobs sent over a
+//! bounded channel, one at a time, replying over a oneshot. (Checkpoints use their own.)
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -7,6 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use mdn_store::StoreError;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
+
+use crate::checkpoint::Checkpointer;
 
 /// Jobs waiting for the thread at most.
 const QUEUE: usize = 64;
@@ -122,5 +124,21 @@ fn open_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
             "applied SQLite migration"
         );
     }
+    hand_checkpoints_over(&mut conn, path).map_err(|message| StoreError::Unavailable {
+        backend: "sqlite",
+        message: format!("{}: {message}", path.display()),
+    })?;
     Ok(conn)
+}
+
+/// Replaces SQLite's automatic checkpoints, which run inside the committing call, with the
+/// checkpoint thread's.
+fn hand_checkpoints_over(conn: &mut Connection, path: &std::path::Path) -> Result<(), String> {
+    let checkpointer = Checkpointer::start(path)
+        .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
+    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, frames| {
+        checkpointer.after_commit(wal, frames);
+        Ok(())
+    }))
+    .map_err(|e| e.to_string())
 }
