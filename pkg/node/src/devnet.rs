@@ -41,8 +41,9 @@ pub enum Databases {
     /// Embedded SQLite in each node's directory.
     #[default]
     Sqlite,
-    /// One PostgreSQL server: node i gets a database named after the network and i
-    /// (`mdn_devnet_<i>`, `mdn_bench_<i>`; created if missing).
+    /// One PostgreSQL server: node i gets a database named after the network, i and its key
+    /// (`mdn_devnet_<i>_<first 4 key bytes in hex>`; created if missing), so a devnet reuses
+    /// only the databases of its own keys and networks never share one.
     Server(String),
     /// Exactly these database URLs, one per node (tests).
     PerNode(Vec<String>),
@@ -103,9 +104,13 @@ impl DevnetLayout {
             };
             let database_url = match &opts.databases {
                 Databases::Sqlite => None,
-                Databases::Server(url) => {
-                    Some(ensure_database(url, &database_name(&opts.network_id, index)).await?)
-                }
+                Databases::Server(url) => Some(
+                    ensure_database(
+                        url,
+                        &database_name(&opts.network_id, index, &identity.public_key()),
+                    )
+                    .await?,
+                ),
                 Databases::PerNode(urls) => Some(
                     urls.get(index)
                         .cloned()
@@ -255,9 +260,24 @@ pub async fn ensure_database(url: &str, name: &str) -> anyhow::Result<String> {
     Ok(with_database(url, name))
 }
 
+/// Drops database `name` on the server of `url` if it exists (its clients must be gone).
+pub async fn drop_database(url: &str, name: &str) -> anyhow::Result<()> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .with_context(|| format!("connecting to {}", crate::app::redact(url)))?;
+    tokio::spawn(connection);
+    // Identifiers cannot be bound as parameters; `name` is ours (`database_name`).
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+        .await
+        .with_context(|| format!("dropping database {name}"))?;
+    Ok(())
+}
+
 /// The database of node `index` on a shared server: the network id (letters, digits and `_`
-/// only) and the index, so that networks (a devnet, `mdnode bench`) never share a database.
-fn database_name(network_id: &str, index: usize) -> String {
+/// only), the index and the node's key, so that networks (a devnet, `mdnode bench`) never share
+/// a database and a devnet made with new keys does not find an older devnet's data.
+pub fn database_name(network_id: &str, index: usize, key: &PublicKey) -> String {
     let network: String = network_id
         .chars()
         .map(|c| {
@@ -268,18 +288,31 @@ fn database_name(network_id: &str, index: usize) -> String {
             }
         })
         .collect();
-    format!("{network}_{index}")
+    format!("{network}_{index}_{}", hex::encode(&key.0[..4]))
 }
 
 #[cfg(test)]
 mod tests {
+    use mdn_protocol::PublicKey;
+
     use super::{database_name, with_database};
 
     #[test]
-    fn each_network_gets_its_own_databases() {
-        assert_eq!(database_name("mdn-devnet", 0), "mdn_devnet_0");
-        assert_eq!(database_name("mdn-bench", 3), "mdn_bench_3");
-        assert_eq!(database_name("Odd\"; DROP", 1), "odd___drop_1");
+    fn each_network_and_key_gets_its_own_databases() {
+        let key = PublicKey([0xab; 32]);
+        assert_eq!(
+            database_name("mdn-devnet", 0, &key),
+            "mdn_devnet_0_abababab"
+        );
+        assert_eq!(database_name("mdn-bench", 3, &key), "mdn_bench_3_abababab");
+        assert_eq!(
+            database_name("mdn-devnet", 0, &PublicKey([1; 32])),
+            "mdn_devnet_0_01010101"
+        );
+        assert_eq!(
+            database_name("Odd\"; DROP", 1, &key),
+            "odd___drop_1_abababab"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions};
+use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions, database_name, drop_database};
 use mdn_node::latency::quantile;
 use serde_json::Value;
 
@@ -32,7 +32,8 @@ pub(crate) struct Args {
     /// Seconds measured.
     #[arg(long, default_value_t = 30)]
     duration_secs: u64,
-    /// PostgreSQL server URL (one database per node); SQLite without it.
+    /// PostgreSQL server URL (one database per node, dropped at the end unless --data-dir is
+    /// given); SQLite without it.
     #[arg(long)]
     database_url: Option<String>,
     /// Where keys, configs and logs go (default: a fresh temporary directory).
@@ -87,6 +88,15 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     let mut children: Vec<Child> = Vec::new();
     let result = measure(&exe, &args, &layout, &mut children).await;
     stop_all(&mut children, Duration::from_secs(10)).await;
+    if let (Some(url), None) = (&args.database_url, &args.data_dir) {
+        // Keys lived in a temporary directory: nothing can use these databases again.
+        for node in &layout.nodes {
+            let name = database_name(&layout.network_id, node.index, &node.public_key);
+            if let Err(e) = drop_database(url, &name).await {
+                eprintln!("warning: could not drop bench database {name}: {e:#}");
+            }
+        }
+    }
     result
 }
 
