@@ -70,6 +70,8 @@ pub struct NodePlan {
     pub byzantine: bool,
     /// Its database URL, if on PostgreSQL.
     pub database_url: Option<String>,
+    /// Its database's name, if the devnet created it on a shared server ([`Databases::Server`]).
+    pub server_database: Option<String>,
 }
 
 /// The whole layout.
@@ -102,20 +104,22 @@ impl DevnetLayout {
             } else {
                 mdn_identity::generate(&key_file, false)?
             };
-            let database_url = match &opts.databases {
-                Databases::Sqlite => None,
-                Databases::Server(url) => Some(
-                    ensure_database(
-                        url,
-                        &database_name(&opts.network_id, index, &identity.public_key()),
-                    )
-                    .await?,
-                ),
-                Databases::PerNode(urls) => Some(
+            let server_database = match &opts.databases {
+                Databases::Server(_) => Some(database_name(
+                    &opts.network_id,
+                    index,
+                    &identity.public_key(),
+                )),
+                Databases::Sqlite | Databases::PerNode(_) => None,
+            };
+            let database_url = match (&opts.databases, &server_database) {
+                (Databases::Server(url), Some(name)) => Some(ensure_database(url, name).await?),
+                (Databases::PerNode(urls), _) => Some(
                     urls.get(index)
                         .cloned()
                         .context("fewer database URLs than nodes")?,
                 ),
+                _ => None,
             };
             nodes.push(NodePlan {
                 index,
@@ -127,6 +131,7 @@ impl DevnetLayout {
                 peer_id: identity.peer_id().to_string(),
                 byzantine: index >= opts.nodes - opts.byzantine,
                 database_url,
+                server_database,
             });
         }
         let layout = Self {
@@ -243,10 +248,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 
 /// Creates database `name` on the server of `url` if it does not exist; returns its URL.
 pub async fn ensure_database(url: &str, name: &str) -> anyhow::Result<String> {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .with_context(|| format!("connecting to {}", crate::app::redact(url)))?;
-    tokio::spawn(connection);
+    let client = connect(url).await?;
     let exists = client
         .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
         .await?
@@ -262,10 +264,7 @@ pub async fn ensure_database(url: &str, name: &str) -> anyhow::Result<String> {
 
 /// Drops database `name` on the server of `url` if it exists (its clients must be gone).
 pub async fn drop_database(url: &str, name: &str) -> anyhow::Result<()> {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .with_context(|| format!("connecting to {}", crate::app::redact(url)))?;
-    tokio::spawn(connection);
+    let client = connect(url).await?;
     // Identifiers cannot be bound as parameters; `name` is ours (`database_name`).
     client
         .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\""))
@@ -274,10 +273,19 @@ pub async fn drop_database(url: &str, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A connection to the server of `url` for creating and dropping databases.
+async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .with_context(|| format!("connecting to {}", crate::app::redact(url)))?;
+    tokio::spawn(connection);
+    Ok(client)
+}
+
 /// The database of node `index` on a shared server: the network id (letters, digits and `_`
 /// only), the index and the node's key, so that networks (a devnet, `mdnode bench`) never share
 /// a database and a devnet made with new keys does not find an older devnet's data.
-pub fn database_name(network_id: &str, index: usize, key: &PublicKey) -> String {
+fn database_name(network_id: &str, index: usize, key: &PublicKey) -> String {
     let network: String = network_id
         .chars()
         .map(|c| {

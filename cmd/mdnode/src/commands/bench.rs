@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions, database_name, drop_database};
+use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions, drop_database};
 use mdn_node::latency::quantile;
 use serde_json::Value;
 
@@ -90,9 +90,12 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     stop_all(&mut children, Duration::from_secs(10)).await;
     if let (Some(url), None) = (&args.database_url, &args.data_dir) {
         // Keys lived in a temporary directory: nothing can use these databases again.
-        for node in &layout.nodes {
-            let name = database_name(&layout.network_id, node.index, &node.public_key);
-            if let Err(e) = drop_database(url, &name).await {
+        for name in layout
+            .nodes
+            .iter()
+            .filter_map(|n| n.server_database.as_ref())
+        {
+            if let Err(e) = drop_database(url, name).await {
                 eprintln!("warning: could not drop bench database {name}: {e:#}");
             }
         }
