@@ -1,5 +1,7 @@
 //! Idempotent decision commits in one SQLite transaction: insert-or-ignore each row, upgrade an
-//! expired row to validated, then add the effects of exactly the rows that changed.
+//! expired row to validated, then add the effects of exactly the rows that changed. Rows are
+//! unique by `(observed_at_ms, quote_id)` (an index that grows at its end); the quote-id index is
+//! brought up to date after the transaction (`id_index::maintain`).
 
 use mdn_protocol::Outcome;
 use mdn_store::certstore::PlannedBatch;
@@ -9,22 +11,33 @@ use mdn_store::{CommitReport, DecisionCommit};
 use rusqlite::{Connection, params};
 
 use crate::convert::dec;
+use crate::id_runs::IdIndexLimits;
 use crate::worker::Fail;
 
 const INSERT: &str = "INSERT INTO decisions (quote_id, symbol, source, price, bid, ask, volume, \
        observed_at_ms, script_hash, evidence_hash, proposer, outcome, decided_at_ms, certificate) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
-     ON CONFLICT (quote_id) DO NOTHING";
+     ON CONFLICT (observed_at_ms, quote_id) DO NOTHING";
 
 const UPGRADE: &str = "UPDATE decisions SET seq = (SELECT MAX(seq) FROM decisions) + 1, \
        outcome = 1, decided_at_ms = ?2, certificate = ?3 \
-     WHERE quote_id = ?1 AND outcome = 3";
+     WHERE observed_at_ms = ?4 AND quote_id = ?1 AND outcome = 3";
 
-/// Commits `batch` in one transaction.
+/// Commits `batch` in one transaction, then maintains the id index (a failure there loses
+/// nothing: lookups scan what is not indexed yet, and the next commit tries again).
 pub(crate) fn commit(
     conn: &mut Connection,
     batch: &[DecisionCommit],
+    limits: &IdIndexLimits,
 ) -> Result<CommitReport, Fail> {
+    let report = commit_batch(conn, batch)?;
+    if let Err(e) = crate::id_index::maintain(conn, limits) {
+        tracing::warn!(error = ?e, "maintaining the SQLite quote-id index failed; will retry");
+    }
+    Ok(report)
+}
+
+fn commit_batch(conn: &mut Connection, batch: &[DecisionCommit]) -> Result<CommitReport, Fail> {
     let plan = plan_batch(batch)?;
     let tx = conn.transaction()?;
     let batch_ids = store_batches(&tx, &plan.batches)?;
@@ -65,7 +78,8 @@ pub(crate) fn commit(
                 && upgrade.execute(params![
                     &row.id.0[..],
                     d.decided_at_ms,
-                    certificate.as_deref()
+                    certificate.as_deref(),
+                    q.observed_at_ms
                 ])? == 1;
             if inserted {
                 report.inserted += 1;

@@ -8,16 +8,21 @@
 //! - `migrate`: applies `db/sqlite/V{n}__{name}.sql` in order, recorded in `schema_migrations`
 //!   (refinery 0.10 pins rusqlite <= 0.40, so this crate runs its own).
 //! - `commit`, `reads`, `records`, `catalog`: the queries; `convert`: value conversions.
+//! - `id_index` (SQL) and `id_runs` (policy, IO-free): the quote-id index, a small
+//!   log-structured merge tree maintained after commits, so commits only append.
 
 mod catalog;
 mod checkpoint;
 mod commit;
 mod convert;
+mod id_index;
+mod id_runs;
 mod migrate;
 mod reads;
 mod records;
 mod store;
 mod worker;
 
+pub use id_runs::IdIndexLimits;
 pub use migrate::{MIGRATIONS, Migration};
 pub use store::SqliteStore;

@@ -17,6 +17,13 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+impl Migration {
+    /// The checksum recorded in `schema_migrations` for this file.
+    pub fn checksum(&self) -> String {
+        checksum(self.sql)
+    }
+}
+
 /// The migrations built into this binary, in version order.
 pub const MIGRATIONS: &[Migration] = &include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 

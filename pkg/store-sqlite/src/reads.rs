@@ -79,9 +79,18 @@ fn collect(
     Ok(complete(out, &book)?)
 }
 
+/// By bare id: the id index gives the candidate times, the time-keyed unique index the row.
 pub(crate) fn decision(c: &Connection, id: &QuoteId) -> Result<Option<StoredDecision>, Fail> {
-    let mut stmt = c.prepare_cached(&format!("{SELECT} WHERE quote_id = ?1"))?;
-    Ok(collect(c, &mut stmt, params![&id.0[..]])?.pop())
+    let times = crate::id_index::candidates(c, std::slice::from_ref(id))?;
+    let mut stmt = c.prepare_cached(&format!(
+        "{SELECT} WHERE observed_at_ms = ?1 AND quote_id = ?2"
+    ))?;
+    for at in times.get(id).into_iter().flatten() {
+        if let Some(found) = collect(c, &mut stmt, params![at, &id.0[..]])?.pop() {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
@@ -167,12 +176,17 @@ pub(crate) fn validated_ids(c: &Connection) -> Result<Vec<QuoteId>, Fail> {
 }
 
 pub(crate) fn validated_among(c: &Connection, ids: &[QuoteId]) -> Result<HashSet<QuoteId>, Fail> {
-    let mut stmt =
-        c.prepare_cached("SELECT 1 FROM decisions WHERE quote_id = ?1 AND outcome = 1")?;
+    let times = crate::id_index::candidates(c, ids)?;
+    let mut stmt = c.prepare_cached(
+        "SELECT 1 FROM decisions WHERE observed_at_ms = ?1 AND quote_id = ?2 AND outcome = 1",
+    )?;
     let mut out = HashSet::new();
-    for id in ids {
-        if stmt.exists([&id.0[..]])? {
-            out.insert(*id);
+    for (id, candidates) in &times {
+        for at in candidates {
+            if stmt.exists(params![at, &id.0[..]])? {
+                out.insert(*id);
+                break;
+            }
         }
     }
     Ok(out)

@@ -11,6 +11,7 @@ use mdn_store::{
     StoredDecision, SymbolSummary,
 };
 
+use crate::id_runs::IdIndexLimits;
 use crate::worker::Worker;
 use crate::{catalog, commit, reads, records};
 
@@ -18,13 +19,20 @@ use crate::{catalog, commit, reads, records};
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     worker: Worker,
+    id_index: IdIndexLimits,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and applies pending migrations.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, IdIndexLimits::default()).await
+    }
+
+    /// [`SqliteStore::open`] with the quote-id index maintained as `id_index` says (tests use
+    /// small limits to exercise merges and compactions).
+    pub async fn open_with(path: impl AsRef<Path>, id_index: IdIndexLimits) -> Result<Self> {
         let worker = Worker::open(path.as_ref().to_path_buf()).await?;
-        Ok(Self { worker })
+        Ok(Self { worker, id_index })
     }
 }
 
@@ -40,8 +48,11 @@ impl Store for SqliteStore {
 
     async fn commit(&self, batch: &[DecisionCommit]) -> Result<CommitReport> {
         let batch = batch.to_vec();
+        let limits = self.id_index;
         self.worker
-            .call("committing decisions", move |c| commit::commit(c, &batch))
+            .call("committing decisions", move |c| {
+                commit::commit(c, &batch, &limits)
+            })
             .await
     }
 

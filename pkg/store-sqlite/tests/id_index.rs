@@ -1,0 +1,176 @@
+//! The quote-id index (a log-structured merge tree, V6): with small limits, a stream of commits
+//! goes through many merges and compactions, and every decision is still found by its bare id,
+//! after a reopen too; a database migrated from V5 finds the decisions it already held.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use mdn_protocol::{Outcome, QuoteId};
+use mdn_store::Store;
+use mdn_store::contract::fixtures::{commit_salted, outcome_for};
+use mdn_store_sqlite::{IdIndexLimits, MIGRATIONS, SqliteStore};
+
+const SMALL: IdIndexLimits = IdIndexLimits {
+    tail_rows: 40,
+    fanout: 3,
+    slice_entries: 30,
+};
+
+/// Runs, the largest run's entries, and indexed decisions that have no entry.
+fn index_shape(path: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(path).expect("open directly");
+    let runs = conn
+        .query_row(
+            "SELECT count(*), max(entries) FROM decision_id_runs",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))),
+        )
+        .expect("runs");
+    let missing = conn
+        .query_row(
+            "SELECT count(*) FROM decisions d \
+             WHERE d.seq <= (SELECT indexed_seq FROM decision_id_tail) AND NOT EXISTS ( \
+               SELECT 1 FROM decision_ids i \
+               WHERE i.id_prefix = substr(d.quote_id, 1, 8) AND i.observed_at_ms = d.observed_at_ms)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("missing");
+    (runs.0, runs.1, missing)
+}
+
+async fn assert_all_found(store: &SqliteStore, ids: &[QuoteId], validated: &HashSet<QuoteId>) {
+    for id in ids {
+        let found = store
+            .decision(id)
+            .await
+            .expect("read")
+            .expect("found by id");
+        assert_eq!(found.decision.quote.id(), *id);
+    }
+    let mut asked = ids.to_vec();
+    let unknown: Vec<QuoteId> = (0..10)
+        .map(|i| {
+            commit_salted(i, 999, Outcome::Validated)
+                .decision
+                .quote
+                .id()
+        })
+        .collect();
+    asked.extend(&unknown);
+    assert_eq!(
+        &store.validated_among(&asked).await.expect("among"),
+        validated
+    );
+    for id in &unknown {
+        assert!(store.decision(id).await.expect("read").is_none());
+    }
+}
+
+#[tokio::test]
+async fn every_decision_is_found_by_id_through_merges_and_compactions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("node.db");
+    let store = SqliteStore::open_with(&path, SMALL).await.expect("open");
+    let mut ids = Vec::new();
+    let mut validated = HashSet::new();
+    for chunk in 0..45u64 {
+        let batch: Vec<_> = (chunk * 37..(chunk + 1) * 37)
+            .map(|i| commit_salted(i, 3, outcome_for(i)))
+            .collect();
+        for c in &batch {
+            ids.push(c.decision.quote.id());
+            if c.decision.outcome == Outcome::Validated {
+                validated.insert(c.decision.quote.id());
+            }
+        }
+        store.commit(&batch).await.expect("commit");
+    }
+    // Expired decisions upgraded to validated move to the tail again (a new seq).
+    let upgrades: Vec<_> = (0..200u64)
+        .filter(|i| outcome_for(*i) == Outcome::Expired)
+        .map(|i| commit_salted(i, 3, Outcome::Validated))
+        .collect();
+    let report = store.commit(&upgrades).await.expect("upgrade");
+    assert_eq!(report.upgraded, upgrades.len() as u64);
+    validated.extend(upgrades.iter().map(|c| c.decision.quote.id()));
+
+    let (runs, largest, missing) = index_shape(&path);
+    assert_eq!(missing, 0, "every indexed decision has an entry");
+    // 1,665 decisions in commits of 37 make about 40 merges of 40-76 entries; compactions
+    // (one at a time, a slice per commit, while merges go on) keep the runs far fewer.
+    assert!(runs <= 16, "{runs} runs");
+    assert!(
+        largest > 76,
+        "no run is larger than one merge: {largest} entries"
+    );
+    assert_all_found(&store, &ids, &validated).await;
+
+    drop(store);
+    let store = SqliteStore::open_with(&path, SMALL).await.expect("reopen");
+    assert_all_found(&store, &ids, &validated).await;
+}
+
+/// Applies V1..V5 to a new file, as an mdnode of before V6 left it, with `n` rejected decisions.
+fn v5_database(path: &Path, n: u64) -> Vec<QuoteId> {
+    let mut conn = rusqlite::Connection::open(path).expect("open directly");
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)",
+    )
+    .expect("migrations table");
+    let tx = conn.transaction().expect("tx");
+    for m in MIGRATIONS.iter().filter(|m| m.version <= 5) {
+        tx.execute_batch(m.sql).expect("apply");
+        tx.execute(
+            "INSERT INTO schema_migrations VALUES (?1, ?2, ?3, 0)",
+            rusqlite::params![m.version, m.name, m.checksum()],
+        )
+        .expect("record");
+    }
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let q = commit_salted(i, 5, Outcome::Rejected).decision.quote;
+        tx.execute(
+            "INSERT INTO decisions (quote_id, symbol, source, price, bid, ask, volume, \
+               observed_at_ms, script_hash, evidence_hash, proposer, outcome, decided_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?9, ?10, ?11, ?5, ?6, ?7, ?8, 2, ?5)",
+            rusqlite::params![
+                &q.id().0[..],
+                q.symbol.as_str(),
+                q.source,
+                q.price.to_string(),
+                q.observed_at_ms,
+                &q.script_hash.0[..],
+                &q.evidence_hash.0[..],
+                &q.proposer.0[..],
+                q.bid.map(|d| d.to_string()),
+                q.ask.map(|d| d.to_string()),
+                q.volume.map(|d| d.to_string()),
+            ],
+        )
+        .expect("insert");
+        ids.push(q.id());
+    }
+    tx.commit().expect("commit");
+    ids
+}
+
+#[tokio::test]
+async fn a_v5_database_keeps_finding_its_decisions_by_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("node.db");
+    let ids = v5_database(&path, 300);
+    let store = SqliteStore::open_with(&path, SMALL)
+        .await
+        .expect("migrates");
+    let (runs, largest, missing) = index_shape(&path);
+    assert_eq!((runs, largest, missing), (1, 300, 0));
+    assert_all_found(&store, &ids, &HashSet::new()).await;
+    // The rebuilt table still refuses a second row for a stored quote.
+    let again: Vec<_> = (0..300)
+        .map(|i| commit_salted(i, 5, Outcome::Rejected))
+        .collect();
+    let report = store.commit(&again).await.expect("commit");
+    assert_eq!((report.inserted, report.unchanged), (0, 300));
+}
