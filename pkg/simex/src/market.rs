@@ -8,6 +8,7 @@
 //! never zero or negative). What each venue shows is built on top of this in [`crate::view`].
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use crate::assets::{self, Asset, MAX_SYMBOLS, MIN_SYMBOLS, QUOTE};
 use crate::rng;
@@ -65,6 +66,9 @@ pub struct MarketSymbol {
     pub(crate) walk_origin: f64,
 }
 
+/// Most mid prices [`Market`] keeps computed (about 10 MiB); past that it starts over.
+const MIDS_KEPT: usize = 1 << 18;
+
 /// A seeded random-walk market.
 #[derive(Debug, Clone)]
 pub struct Market {
@@ -76,6 +80,10 @@ pub struct Market {
     by_symbol: HashMap<String, usize>,
     /// `(venue, venue pair name)` to index.
     by_pair: HashMap<(Venue, String), usize>,
+    /// Mid prices already computed, by `(symbol index, tick)`: [`Market::mid`] is a pure function
+    /// that walks 32 levels of the random walk, and every venue of every node asks for the same
+    /// ticks (the current one, the fixed sample points of the 24-hour windows).
+    mids: Arc<Mutex<HashMap<(usize, i64), f64>>>,
 }
 
 impl Market {
@@ -129,6 +137,7 @@ impl Market {
             symbols,
             by_symbol,
             by_pair,
+            mids: Arc::default(),
         })
     }
 
@@ -164,6 +173,24 @@ impl Market {
 
     /// Mid price of symbol `index` at tick `tick` (0.0 for an unknown index; always > 0 otherwise).
     pub fn mid(&self, index: usize, tick: i64) -> f64 {
+        let lock = || {
+            self.mids
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(&mid) = lock().get(&(index, tick)) {
+            return mid;
+        }
+        let mid = self.compute_mid(index, tick);
+        let mut mids = lock();
+        if mids.len() >= MIDS_KEPT {
+            mids.clear();
+        }
+        mids.insert((index, tick), mid);
+        mid
+    }
+
+    fn compute_mid(&self, index: usize, tick: i64) -> f64 {
         let Some(s) = self.symbols.get(index) else {
             return 0.0;
         };
@@ -292,6 +319,10 @@ mod tests {
         #[test]
         fn adding_symbols_keeps_paths(seed: u64, tick in -100_000i64..100_000) {
             prop_assert_eq!(market(seed, 50).mid(7, tick), market(seed, 1000).mid(7, tick));
+            let m = market(seed, 50);
+            // The memo gives back what the walk computes, first asked and again.
+            prop_assert_eq!(m.mid(7, tick).to_bits(), m.compute_mid(7, tick).to_bits());
+            prop_assert_eq!(m.mid(7, tick).to_bits(), m.compute_mid(7, tick).to_bits());
         }
     }
 }

@@ -18,7 +18,8 @@ use crate::venue::Venue;
 
 /// Amplitude of the per-tick venue noise, in basis points.
 pub const VENUE_NOISE_BPS: f64 = 3.0;
-/// Number of samples per statistics window.
+/// Grid steps per statistics window: its samples are its two ends and the points of a grid of
+/// `span / SAMPLES` ticks fixed in time between them.
 const SAMPLES: i64 = 24;
 /// Average value of one trade in USD, for trade counts.
 const TRADE_USD: f64 = 2_000.0;
@@ -152,8 +153,14 @@ impl Market {
     ) -> Window {
         let (from, to) = ticks.into_inner();
         let span = (to - from).max(0);
-        let samples: Vec<f64> = (0..=SAMPLES)
-            .map(|i| self.mid(index, from + span * i / SAMPLES) * factor)
+        // Both ends, and between them points of a grid fixed in time (not in the window), so
+        // that every request until the window moves on by a grid step asks for the same ticks.
+        let step = (span / SAMPLES).max(1);
+        let inner = (from.div_euclid(step) + 1) * step;
+        let samples: Vec<f64> = std::iter::once(from)
+            .chain((inner..to).step_by(usize::try_from(step).unwrap_or(usize::MAX)))
+            .chain(std::iter::once(to))
+            .map(|t| self.mid(index, t) * factor)
             .collect();
         let open = samples.first().copied().unwrap_or_default();
         let high = samples.iter().copied().fold(f64::MIN, f64::max);
