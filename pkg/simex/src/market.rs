@@ -8,7 +8,8 @@
 //! never zero or negative). What each venue shows is built on top of this in [`crate::view`].
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::assets::{self, Asset, MAX_SYMBOLS, MIN_SYMBOLS, QUOTE};
 use crate::rng;
@@ -69,6 +70,38 @@ pub struct MarketSymbol {
 /// Most mid prices [`Market`] keeps computed (about 10 MiB); past that it starts over.
 const MIDS_KEPT: usize = 1 << 18;
 
+/// Hashes the memo's `(symbol index, tick)` keys: a multiply-xorshift of the two integers
+/// (the keys come from this process, so no protection against chosen collisions is needed).
+#[derive(Debug, Default)]
+struct TickHasher(u64);
+
+impl Hasher for TickHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// Mid prices by `(symbol index, tick)`.
+type MidMemo = HashMap<(usize, i64), f64, BuildHasherDefault<TickHasher>>;
+
 /// A seeded random-walk market.
 #[derive(Debug, Clone)]
 pub struct Market {
@@ -83,7 +116,7 @@ pub struct Market {
     /// Mid prices already computed, by `(symbol index, tick)`: [`Market::mid`] is a pure function
     /// that walks 32 levels of the random walk, and every venue of every node asks for the same
     /// ticks (the current one, the fixed sample points of the 24-hour windows).
-    mids: Arc<Mutex<HashMap<(usize, i64), f64>>>,
+    mids: Arc<Mutex<MidMemo>>,
 }
 
 impl Market {
@@ -173,21 +206,39 @@ impl Market {
 
     /// Mid price of symbol `index` at tick `tick` (0.0 for an unknown index; always > 0 otherwise).
     pub fn mid(&self, index: usize, tick: i64) -> f64 {
-        let lock = || {
-            self.mids
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.mids(index, &[tick])[0]
+    }
+
+    /// [`Market::mid`] at each of `ticks`, taking the memo's lock twice at most.
+    pub fn mids(&self, index: usize, ticks: &[i64]) -> Vec<f64> {
+        let lock = || self.mids.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut out: Vec<Option<f64>> = {
+            let mids = lock();
+            ticks
+                .iter()
+                .map(|t| mids.get(&(index, *t)).copied())
+                .collect()
         };
-        if let Some(&mid) = lock().get(&(index, tick)) {
-            return mid;
+        let missing: Vec<(i64, f64)> = ticks
+            .iter()
+            .zip(&out)
+            .filter(|(_, known)| known.is_none())
+            .map(|(t, _)| (*t, self.compute_mid(index, *t)))
+            .collect();
+        if !missing.is_empty() {
+            let mut mids = lock();
+            if mids.len() + missing.len() > MIDS_KEPT {
+                mids.clear();
+            }
+            mids.extend(missing.iter().map(|(t, mid)| ((index, *t), *mid)));
         }
-        let mid = self.compute_mid(index, tick);
-        let mut mids = lock();
-        if mids.len() >= MIDS_KEPT {
-            mids.clear();
+        let mut computed = missing.into_iter().map(|(_, mid)| mid);
+        for slot in &mut out {
+            if slot.is_none() {
+                *slot = computed.next();
+            }
         }
-        mids.insert((index, tick), mid);
-        mid
+        out.into_iter().map(Option::unwrap_or_default).collect()
     }
 
     fn compute_mid(&self, index: usize, tick: i64) -> f64 {
@@ -323,6 +374,10 @@ mod tests {
             // The memo gives back what the walk computes, first asked and again.
             prop_assert_eq!(m.mid(7, tick).to_bits(), m.compute_mid(7, tick).to_bits());
             prop_assert_eq!(m.mid(7, tick).to_bits(), m.compute_mid(7, tick).to_bits());
+            let next = tick.saturating_add(1);
+            let many: Vec<u64> = m.mids(7, &[next, tick, next]).into_iter().map(f64::to_bits).collect();
+            let each: Vec<u64> = [next, tick, next].map(|t| m.compute_mid(7, t).to_bits()).to_vec();
+            prop_assert_eq!(many, each);
         }
     }
 }

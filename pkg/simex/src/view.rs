@@ -157,10 +157,14 @@ impl Market {
         // that every request until the window moves on by a grid step asks for the same ticks.
         let step = (span / SAMPLES).max(1);
         let inner = (from.div_euclid(step) + 1) * step;
-        let samples: Vec<f64> = std::iter::once(from)
+        let ticks: Vec<i64> = std::iter::once(from)
             .chain((inner..to).step_by(usize::try_from(step).unwrap_or(usize::MAX)))
             .chain(std::iter::once(to))
-            .map(|t| self.mid(index, t) * factor)
+            .collect();
+        let samples: Vec<f64> = self
+            .mids(index, &ticks)
+            .into_iter()
+            .map(|mid| mid * factor)
             .collect();
         let open = samples.first().copied().unwrap_or_default();
         let high = samples.iter().copied().fold(f64::MIN, f64::max);
