@@ -40,13 +40,13 @@ CREATE TABLE decision_ids (
     PRIMARY KEY (run, id_prefix, observed_at_ms)
 ) WITHOUT ROWID;
 -- Each run's entry count (an upper bound while a compaction fills it); into_run is set on runs
--- being compacted into that run, next_byte on the run being filled: the first id byte not yet
--- moved into it.
+-- being compacted into that run, next_slice on the run being filled: the first two-byte id prefix
+-- (as a number) not yet moved into it.
 CREATE TABLE decision_id_runs (
     run       INTEGER PRIMARY KEY,
     entries   INTEGER NOT NULL,
     into_run  INTEGER,
-    next_byte INTEGER
+    next_slice INTEGER
 );
 -- Decisions with seq above indexed_seq are in no run yet (the tail, which lookups scan).
 CREATE TABLE decision_id_tail (indexed_seq INTEGER NOT NULL);

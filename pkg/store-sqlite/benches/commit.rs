@@ -47,8 +47,8 @@ fn bench(c: &mut Criterion) {
         .into_iter()
         .chain([("full_certificates_batch_4096".to_owned(), 4_096, false)]);
     for (name, batch, by_batch) in cases {
-        // A fresh file per case: commit cost grows with the table (the id index's random
-        // inserts), so each case starts empty and reports how large its table grew.
+        // A fresh file per case: the id index's compactions grow with the table, so each case
+        // starts empty and reports how large its table grew.
         let store = runtime
             .block_on(SqliteStore::open(dir.path().join(format!("{name}.db"))))
             .expect("open");

@@ -6,7 +6,7 @@
 //! small log-structured merge tree (policy in `id_runs`): `decision_id_tail.indexed_seq` marks
 //! the decisions not indexed yet (the tail, scanned); `decision_ids` holds sorted runs of
 //! `(8-byte id prefix, observed_at_ms)`, appended in one go by a merge and compacted a slice of
-//! first id bytes at a time. A lookup scans the tail and seeks once per run; candidates are then
+//! two-byte id prefixes at a time. A lookup scans the tail and seeks once per run; candidates are then
 //! confirmed against `decisions`, so a shared prefix only costs a second look.
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use mdn_protocol::QuoteId;
 use rusqlite::{Connection, params};
 
-use crate::id_runs::{IdIndexLimits, RunInfo, Step, next_step};
+use crate::id_runs::{IdIndexLimits, RunInfo, SLICES, Step, next_step};
 use crate::worker::Fail;
 
 /// Most maintenance steps taken after one commit (a merge and a compaction start do not end the
@@ -36,14 +36,14 @@ fn tail_rows(conn: &Connection) -> Result<i64, Fail> {
 
 fn runs(conn: &Connection) -> Result<Vec<RunInfo>, Fail> {
     let mut stmt = conn.prepare_cached(
-        "SELECT run, entries, into_run, next_byte FROM decision_id_runs ORDER BY run",
+        "SELECT run, entries, into_run, next_slice FROM decision_id_runs ORDER BY run",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(RunInfo {
             run: r.get(0)?,
             entries: r.get(1)?,
             into_run: r.get(2)?,
-            next_byte: r.get(3)?,
+            next_slice: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -118,7 +118,7 @@ fn start(tx: &rusqlite::Transaction<'_>, sources: &[i64]) -> Result<(), Fail> {
         |r| r.get(0),
     )?;
     tx.execute(
-        "INSERT INTO decision_id_runs (run, entries, next_byte) VALUES (?1, ?2, 0)",
+        "INSERT INTO decision_id_runs (run, entries, next_slice) VALUES (?1, ?2, 0)",
         params![target, entries],
     )?;
     tx.execute(
@@ -128,19 +128,23 @@ fn start(tx: &rusqlite::Transaction<'_>, sources: &[i64]) -> Result<(), Fail> {
     Ok(())
 }
 
-/// Moves the entries of `sources` whose first id byte is in `from..to` into `target`; at byte
-/// 256 the compaction ends and the emptied sources are forgotten.
+/// Moves the entries of `sources` whose first two id bytes are in `from..to` into `target`; at
+/// [`SLICES`] the compaction ends and the emptied sources are forgotten.
 fn move_slice(
     tx: &rusqlite::Transaction<'_>,
     target: i64,
     sources: &[i64],
-    from: u16,
-    to: u16,
+    from: u32,
+    to: u32,
 ) -> Result<(), Fail> {
     let list = run_list(sources);
-    let lo = vec![u8::try_from(from).unwrap_or(u8::MAX)];
+    // Blobs compare bytewise, a prefix first: every id starting with `from` is >= `lo`.
+    let lo = u16::try_from(from)
+        .unwrap_or(u16::MAX)
+        .to_be_bytes()
+        .to_vec();
     // Above every 8-byte prefix when the slice runs to the end.
-    let hi = u8::try_from(to).map_or_else(|_| vec![0xff; 9], |b| vec![b]);
+    let hi = u16::try_from(to).map_or_else(|_| vec![0xff; 9], |b| b.to_be_bytes().to_vec());
     let slice = format!("run IN ({list}) AND id_prefix >= ?1 AND id_prefix < ?2");
     tx.execute(
         &format!(
@@ -154,9 +158,9 @@ fn move_slice(
         &format!("DELETE FROM decision_ids WHERE {slice}"),
         params![lo, hi],
     )?;
-    if to >= 256 {
+    if to >= SLICES {
         tx.execute(
-            "UPDATE decision_id_runs SET next_byte = NULL WHERE run = ?1",
+            "UPDATE decision_id_runs SET next_slice = NULL WHERE run = ?1",
             params![target],
         )?;
         tx.execute(
@@ -165,7 +169,7 @@ fn move_slice(
         )?;
     } else {
         tx.execute(
-            "UPDATE decision_id_runs SET next_byte = ?2 WHERE run = ?1",
+            "UPDATE decision_id_runs SET next_slice = ?2 WHERE run = ?1",
             params![target, to],
         )?;
     }

@@ -1,8 +1,12 @@
 //! When to maintain the quote-id index, decided without IO. The id index is a small log-structured
 //! merge tree kept in SQLite tables (see `id_index`): decisions committed since the last merge are
 //! the *tail*; a merge writes the tail's ids as one sorted *run*; runs of about the same size are
-//! compacted into one, a slice of id bytes at a time. Commits then only append (no random-key
+//! compacted into one, a slice of two-byte id prefixes at a time. Commits then only append (no random-key
 //! index on the commit path) and every entry is rewritten once per size tier.
+
+/// Compactions move entries by their first two id bytes: slice `n` holds the ids starting with
+/// `n` as a big-endian `u16`, so a step moves about 1/65,536 of the sources at least.
+pub(crate) const SLICES: u32 = 1 << 16;
 
 /// How eagerly the id index is maintained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +38,8 @@ pub(crate) struct RunInfo {
     pub(crate) entries: i64,
     /// Set while this run is being compacted into that one.
     pub(crate) into_run: Option<i64>,
-    /// Set while this run is being filled by a compaction: the first id byte not moved yet.
-    pub(crate) next_byte: Option<u16>,
+    /// Set while this run is being filled by a compaction: the first slice not moved yet.
+    pub(crate) next_slice: Option<u32>,
 }
 
 /// The next piece of maintenance to do.
@@ -50,16 +54,17 @@ pub(crate) enum Step {
         /// The runs to compact, oldest first.
         sources: Vec<i64>,
     },
-    /// Move the entries of `sources` whose first id byte is in `from..to` into `target`.
+    /// Move the entries of `sources` whose slice (first two id bytes) is in `from..to` into
+    /// `target`.
     Move {
         /// The run being filled.
         target: i64,
         /// The runs being emptied.
         sources: Vec<i64>,
-        /// First id byte of the slice.
-        from: u16,
-        /// One past the last id byte of the slice (256 ends the compaction).
-        to: u16,
+        /// First slice moved.
+        from: u32,
+        /// One past the last slice moved ([`SLICES`] ends the compaction).
+        to: u32,
     },
 }
 
@@ -77,23 +82,24 @@ pub(crate) fn tier(limits: &IdIndexLimits, entries: i64) -> u32 {
 
 /// What to do next, given how many decisions the tail holds and the runs.
 pub(crate) fn next_step(limits: &IdIndexLimits, tail_rows: i64, runs: &[RunInfo]) -> Step {
-    if tail_rows >= limits.tail_rows {
+    if tail_rows >= limits.tail_rows.max(1) {
         return Step::Merge;
     }
-    if let Some(target) = runs.iter().find(|r| r.next_byte.is_some()) {
+    if let Some(target) = runs.iter().find(|r| r.next_slice.is_some()) {
         let sources: Vec<&RunInfo> = runs
             .iter()
             .filter(|r| r.into_run == Some(target.run))
             .collect();
-        let from = target.next_byte.unwrap_or(0);
+        let from = target.next_slice.unwrap_or(0);
         let total: i64 = sources.iter().map(|r| r.entries).sum::<i64>().max(1);
-        let bytes = (limits.slice_entries.max(1).saturating_mul(256) / total).clamp(1, 256);
-        let to = (i64::from(from) + bytes).min(256);
+        let all = i64::from(SLICES);
+        let slices = (limits.slice_entries.max(1).saturating_mul(all) / total).clamp(1, all);
+        let to = (i64::from(from) + slices).min(all);
         return Step::Move {
             target: target.run,
             sources: sources.iter().map(|r| r.run).collect(),
             from,
-            to: u16::try_from(to).unwrap_or(256),
+            to: u32::try_from(to).unwrap_or(SLICES),
         };
     }
     let fanout = limits.fanout.max(2);
@@ -133,7 +139,7 @@ mod tests {
             run,
             entries,
             into_run: None,
-            next_byte: None,
+            next_slice: None,
         }
     }
 
@@ -166,22 +172,22 @@ mod tests {
     }
 
     #[test]
-    fn a_compaction_moves_slices_until_byte_256() {
+    fn a_compaction_moves_slices_until_the_last() {
         let mut target = run(9, 40);
-        target.next_byte = Some(250);
+        target.next_slice = Some(SLICES - 6);
         let mut a = run(1, 20);
         a.into_run = Some(9);
         let mut b = run(2, 20);
         b.into_run = Some(9);
         let step = next_step(&SMALL, 0, &[a, b, target, run(10, 5)]);
-        // 8 entries per step out of 40 spread over 256 bytes: 51 bytes, cut at 256.
+        // 8 entries per step out of 40 spread over 65,536 slices: 13,107 slices, cut at the end.
         assert_eq!(
             step,
             Step::Move {
                 target: 9,
                 sources: vec![1, 2],
-                from: 250,
-                to: 256
+                from: SLICES - 6,
+                to: SLICES
             }
         );
     }
@@ -191,8 +197,8 @@ mod tests {
     #[derive(Debug, Default)]
     struct Model {
         next_run: i64,
-        tail: Vec<u8>,
-        runs: BTreeMap<i64, (RunInfo, Vec<u8>)>,
+        tail: Vec<u16>,
+        runs: BTreeMap<i64, (RunInfo, Vec<u16>)>,
     }
 
     impl Model {
@@ -218,7 +224,7 @@ mod tests {
                         total += info.entries;
                     }
                     let mut info = run(self.next_run, total);
-                    info.next_byte = Some(0);
+                    info.next_slice = Some(0);
                     self.runs.insert(self.next_run, (info, Vec::new()));
                 }
                 Step::Move {
@@ -230,16 +236,16 @@ mod tests {
                     let mut moved = Vec::new();
                     for s in sources {
                         let (_, entries) = self.runs.get_mut(s).expect("source exists");
-                        let (slice, keep): (Vec<u8>, Vec<u8>) = entries
+                        let (slice, keep): (Vec<u16>, Vec<u16>) = entries
                             .iter()
-                            .partition(|b| (*from..*to).contains(&u16::from(**b)));
+                            .partition(|b| (*from..*to).contains(&u32::from(**b)));
                         *entries = keep;
                         moved.extend(slice);
                     }
                     let (info, entries) = self.runs.get_mut(target).expect("target exists");
                     entries.extend(moved);
-                    info.next_byte = (*to < 256).then_some(*to);
-                    if *to == 256 {
+                    info.next_slice = (*to < SLICES).then_some(*to);
+                    if *to == SLICES {
                         for s in sources {
                             let (_, left) = self.runs.remove(s).expect("source exists");
                             assert!(left.is_empty(), "a finished compaction emptied its sources");
@@ -249,8 +255,8 @@ mod tests {
             }
         }
 
-        fn all(&self) -> Vec<u8> {
-            let mut all: Vec<u8> = self.tail.clone();
+        fn all(&self) -> Vec<u16> {
+            let mut all: Vec<u16> = self.tail.clone();
             for (_, entries) in self.runs.values() {
                 all.extend(entries);
             }
@@ -263,14 +269,14 @@ mod tests {
         /// Whatever the commit sizes, maintenance never loses or duplicates an entry.
         #[test]
         fn maintenance_keeps_every_entry_and_few_runs(
-            commits in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 1..60),
+            commits in prop::collection::vec(prop::collection::vec(any::<u16>(), 0..40), 1..60),
             tail_rows in 1i64..30,
             fanout in 2usize..5,
             slice_entries in 1i64..50,
         ) {
             let limits = IdIndexLimits { tail_rows, fanout, slice_entries };
             let mut model = Model::default();
-            let mut committed: Vec<u8> = Vec::new();
+            let mut committed: Vec<u16> = Vec::new();
             for batch in commits {
                 model.tail.extend(&batch);
                 committed.extend(&batch);
@@ -292,7 +298,7 @@ mod tests {
         /// fewer than `fanout` runs per tier: logarithmically many in all.
         #[test]
         fn compactions_finish(
-            entries in prop::collection::vec(prop::collection::vec(any::<u8>(), 1..20), 2..20),
+            entries in prop::collection::vec(prop::collection::vec(any::<u16>(), 1..20), 2..20),
             slice_entries in 1i64..10,
         ) {
             let limits = IdIndexLimits { tail_rows: 1, fanout: 2, slice_entries };
@@ -312,7 +318,7 @@ mod tests {
                 prop_assert!(steps < 10_000, "maintenance did not settle");
             }
             let infos = model.infos();
-            prop_assert!(infos.iter().all(|r| r.into_run.is_none() && r.next_byte.is_none()));
+            prop_assert!(infos.iter().all(|r| r.into_run.is_none() && r.next_slice.is_none()));
             let total = model.all().len() as i64;
             let tiers = tier(&limits, total) as usize + 1;
             prop_assert!(infos.len() <= tiers * (limits.fanout - 1), "{} runs", infos.len());
