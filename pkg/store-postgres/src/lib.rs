@@ -20,5 +20,5 @@ mod records;
 mod split;
 mod store;
 
-pub use migrate::{AppliedMigration, MigrationReport, embedded_migrations, migrate};
+pub use migrate::{AppliedMigration, MigrationReport, embedded_migrations, migrate, migrate_to};
 pub use store::{PgOptions, PgStore};

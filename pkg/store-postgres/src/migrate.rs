@@ -48,6 +48,13 @@ pub async fn migrate(url: &str) -> Result<MigrationReport, StoreError> {
     run(&mut client).await
 }
 
+/// Connects to `url` and applies the migrations up to and including `version` only: a database as
+/// an older mdnode left it, for tests of the later migrations.
+pub async fn migrate_to(url: &str, version: i32) -> Result<MigrationReport, StoreError> {
+    let mut client = connect(url).await?;
+    run_to(&mut client, Some(version)).await
+}
+
 /// Opens one plain connection (outside the pool), driving it on a tokio task.
 pub(crate) async fn connect(url: &str) -> Result<Client, StoreError> {
     let (client, connection) =
@@ -68,12 +75,19 @@ pub(crate) async fn connect(url: &str) -> Result<Client, StoreError> {
 /// Applies pending migrations on `client`; refuses a database whose history is ahead of or differs
 /// from this binary's migrations.
 pub(crate) async fn run(client: &mut Client) -> Result<MigrationReport, StoreError> {
+    run_to(client, None).await
+}
+
+async fn run_to(client: &mut Client, version: Option<i32>) -> Result<MigrationReport, StoreError> {
     let lock_failed = |e| StoreError::backend("taking the migration lock", e);
     client
         .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(lock_failed)?;
-    let runner = embedded::migrations::runner();
+    let mut runner = embedded::migrations::runner();
+    if let Some(version) = version {
+        runner = runner.set_target(refinery::Target::Version(version));
+    }
     let result = runner.run_async(client).await;
     let current = runner.get_applied_migrations_async(client).await;
     client
