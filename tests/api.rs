@@ -195,6 +195,25 @@ async fn every_endpoint_answers_as_documented_on_a_running_network() {
         latency["counts"].as_array().map(Vec::len),
         latency["buckets_ms"].as_array().map(|b| b.len() + 1)
     );
+    // Its stages: same buckets; the tally's decisions are timed, and so, once a peer's proposal
+    // has arrived and been voted on, are arrival and vote.
+    let buckets = latency["buckets_ms"].as_array().map(|b| b.len() + 1);
+    let total = |status: &Value, stage: &str| -> Option<u64> {
+        let counts = status["stage_latency"][stage]["counts"].as_array()?;
+        assert_eq!(Some(counts.len()), buckets, "{stage}: {status}");
+        Some(counts.iter().filter_map(Value::as_u64).sum())
+    };
+    assert!(total(&status, "decided") > Some(0), "{status}");
+    net.wait_for(
+        "node 0 to time a peer's proposal on arrival and vote",
+        Duration::from_secs(60),
+        || async {
+            let status = api.ok("/api/v1/status").await;
+            (total(&status, "received") > Some(0) && total(&status, "voted") > Some(0))
+                .then_some(())
+        },
+    )
+    .await;
 
     // Quotes: shape, filters, pagination and its bounds.
     let first = &validated[0];
@@ -360,6 +379,9 @@ async fn every_endpoint_answers_as_documented_on_a_running_network() {
         "mdn_votes_sent_total",
         "mdn_votes_received_total",
         "mdn_decision_latency_seconds_count",
+        "mdn_decision_received_latency_seconds_count",
+        "mdn_decision_voted_latency_seconds_count",
+        "mdn_decision_decided_latency_seconds_count",
         "mdn_gossip_messages_total{topic=\"votes\",verdict=\"accept\"}",
         "mdn_gossip_bytes_total{topic=\"observations\",verdict=\"accept\"}",
         "mdn_script_runs_total{source=\"binance\"}",

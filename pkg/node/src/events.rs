@@ -10,7 +10,7 @@ use prometheus_client::metrics::counter::Counter;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::latency::LatencyHistogram;
+use crate::latency::{LatencyHistogram, StageLatencies};
 use crate::metrics::Metrics;
 
 /// One monotonic counter (a Prometheus counter: cloning shares the value).
@@ -47,6 +47,8 @@ pub struct Counters {
     pub run_failures: Count,
     /// Proposal → commit latency of decisions reached by this node.
     pub decision_latency: Arc<LatencyHistogram>,
+    /// The stages of that latency: proposal → received, voted, decided.
+    pub stages: StageLatencies,
 }
 
 impl Counters {

@@ -2,6 +2,7 @@
 //! enough to record every decision. Exposed raw in `/api/v1/status` so a load run can diff two
 //! snapshots and compute percentiles over its own window.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Upper bounds (ms, inclusive) of the buckets; the last bucket holds everything larger.
@@ -41,6 +42,21 @@ impl LatencyHistogram {
             .map(|c| c.load(Ordering::Relaxed))
             .collect()
     }
+}
+
+/// Where a decision's time goes: each stage timed from its quote's proposal (the observation
+/// batch's `created_at_ms`) on this node's clock, so the stages of one load run read as cumulative
+/// percentiles next to the proposal → commit histogram. `received` and `voted` count only quotes
+/// other nodes proposed (a node's own arrive at once); `decided` counts every quote the tally
+/// validated or rejected (expiry is a timeout, not a stage).
+#[derive(Debug, Default)]
+pub struct StageLatencies {
+    /// Proposal → the observation batch verified and at this node's voter.
+    pub received: Arc<LatencyHistogram>,
+    /// Proposal → this node's vote on the quote signed and published.
+    pub voted: Arc<LatencyHistogram>,
+    /// Proposal → the tally reached a validated or rejected outcome.
+    pub decided: Arc<LatencyHistogram>,
 }
 
 /// The `q` quantile (0..=1) of bucket counts, as the upper bound of the bucket it falls in

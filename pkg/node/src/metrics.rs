@@ -135,6 +135,31 @@ impl Metrics {
             Unit::Seconds,
             LatencyMetric(counters.decision_latency.clone()),
         );
+        let stages = &counters.stages;
+        for (name, help, histogram) in [
+            (
+                "decision_received_latency",
+                "Proposal to arrival at this node's voter (quotes peers proposed)",
+                &stages.received,
+            ),
+            (
+                "decision_voted_latency",
+                "Proposal to this node's vote published (quotes peers proposed)",
+                &stages.voted,
+            ),
+            (
+                "decision_decided_latency",
+                "Proposal to a validated or rejected outcome in this node's tally",
+                &stages.decided,
+            ),
+        ] {
+            registry.register_with_unit(
+                name,
+                help,
+                Unit::Seconds,
+                LatencyMetric(histogram.clone()),
+            );
+        }
 
         let metrics = Self {
             gossip_messages: Family::default(),
@@ -305,6 +330,28 @@ mod tests {
             text.contains("mdn_decision_latency_seconds_bucket{le=\"+Inf\"} 3"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn each_stage_has_its_own_histogram() {
+        let counters = Counters::default();
+        let metrics = Metrics::new(&counters);
+        counters.stages.received.record(30);
+        counters.stages.voted.record(80);
+        counters.stages.voted.record(90);
+        counters.stages.decided.record(2_000);
+        let text = metrics.encode();
+        for expected in [
+            "mdn_decision_received_latency_seconds_sum 0.03",
+            "mdn_decision_received_latency_seconds_count 1",
+            "mdn_decision_voted_latency_seconds_count 2",
+            "mdn_decision_voted_latency_seconds_bucket{le=\"0.075\"} 0",
+            "mdn_decision_voted_latency_seconds_bucket{le=\"0.1\"} 2",
+            "mdn_decision_decided_latency_seconds_count 1",
+            "mdn_decision_latency_seconds_count 0",
+        ] {
+            assert!(text.contains(expected), "{expected} in\n{text}");
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ use crate::messages::{CommitDecisions, PendingCommit, RecordSourceEvents};
 
 /// Largest number of decisions committed in one transaction.
 const MAX_BATCH: usize = 4096;
-/// How often buffered work is flushed.
+/// How often buffered work is flushed while the writer is idle (a busy writer starts the next
+/// transaction as soon as one ends).
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 /// Wait before retrying a failed write.
 const RETRY_AFTER: Duration = Duration::from_millis(500);
@@ -95,7 +96,8 @@ impl StoreWriter {
             }
             if retry {
                 ctx.run_later(RETRY_AFTER, |this, ctx| this.flush(ctx));
-            } else if this.decisions.len() >= MAX_BATCH {
+            } else {
+                // Group commit: what arrived during this transaction goes in the next one now.
                 this.flush(ctx);
             }
         }));

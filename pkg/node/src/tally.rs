@@ -82,6 +82,12 @@ impl TallyActor {
             }
             return;
         };
+        if decided.outcome != Outcome::Expired {
+            let stages = &self.telemetry.counters.stages;
+            stages
+                .decided
+                .record(decided.decided_at_ms - proposed_at_ms);
+        }
         let decision = Decision {
             quote,
             outcome: decided.outcome,
@@ -165,14 +171,20 @@ impl TallyActor {
         let horizon = now - PARK_MS;
         self.quotes.retain(|_, (_, at)| *at >= horizon);
         self.flush_reputation();
-        if !self.outbox.is_empty() {
-            let items = std::mem::take(&mut self.outbox);
-            if let Err(err) = self.writer.try_send(CommitDecisions { items }) {
-                // Store writer saturated: keep the decisions and try again next tick.
-                let (SendError::Full(CommitDecisions { items })
-                | SendError::Closed(CommitDecisions { items })) = err;
-                self.outbox = items;
-            }
+        self.send_decisions();
+    }
+
+    /// Hands the decisions reached so far to the store writer, as soon as they are reached (the
+    /// writer batches them into transactions); if its mailbox is full, they wait for the next try.
+    fn send_decisions(&mut self) {
+        if self.outbox.is_empty() {
+            return;
+        }
+        let items = std::mem::take(&mut self.outbox);
+        if let Err(err) = self.writer.try_send(CommitDecisions { items }) {
+            let (SendError::Full(CommitDecisions { items })
+            | SendError::Closed(CommitDecisions { items })) = err;
+            self.outbox = items;
         }
     }
 }
@@ -317,5 +329,6 @@ impl Handler<VerifiedVotes> for TallyActor {
                 _ => {}
             }
         }
+        self.send_decisions();
     }
 }

@@ -10,7 +10,9 @@ use std::time::Duration;
 use actix::prelude::*;
 use mdn_consensus::{DuplicateCheck, DuplicateIndex, Judgement, ObservationBook, Policy};
 use mdn_network::{NetworkClient, TopicKind};
-use mdn_protocol::{Encode, Quote, QuoteId, RejectReason, SigningKey, Verdict, Vote, VoteBatch};
+use mdn_protocol::{
+    Encode, PublicKey, Quote, QuoteId, RejectReason, SigningKey, Verdict, Vote, VoteBatch,
+};
 
 use crate::byzantine::{Byzantine, opposite};
 use crate::clock::now_ms;
@@ -53,8 +55,13 @@ pub struct Voter {
     /// Quote ids already voted on (or waiting), with when first seen.
     seen: HashMap<QuoteId, i64>,
     seen_order: VecDeque<(i64, QuoteId)>,
-    waiting: VecDeque<(QuoteId, Arc<Quote>)>,
+    /// Quotes waiting for an own reference, with their proposal time if a peer proposed them.
+    waiting: VecDeque<(QuoteId, Arc<Quote>, Option<i64>)>,
     outbox: Vec<Vote>,
+    /// Proposal times of the peers' quotes whose votes are in `outbox` (stage latency).
+    outbox_proposed: Vec<i64>,
+    /// This node's key, to tell its own proposals from its peers'.
+    own: PublicKey,
     seq: u64,
     sent: VecDeque<(i64, Vec<u8>)>,
 }
@@ -82,6 +89,7 @@ impl Voter {
         let byzantine = config.byzantine.clone();
         let retention = policy.config().max_quote_age_ms.saturating_mul(2);
         let seq = u64::try_from(now_ms()).unwrap_or(0) * 1000;
+        let own = PublicKey::from(&key.verifying_key());
         Self {
             config,
             key,
@@ -97,6 +105,8 @@ impl Voter {
             seen_order: VecDeque::new(),
             waiting: VecDeque::new(),
             outbox: Vec::new(),
+            outbox_proposed: Vec::new(),
+            own,
             seq,
             sent: VecDeque::new(),
         }
@@ -115,9 +125,10 @@ impl Voter {
         }
     }
 
-    fn cast(&mut self, quote_id: QuoteId, honest: Verdict) {
+    fn cast(&mut self, quote_id: QuoteId, honest: Verdict, proposed_at_ms: Option<i64>) {
         let verdict = self.byzantine.tamper_verdict(honest);
         self.outbox.push(Vote { quote_id, verdict });
+        self.outbox_proposed.extend(proposed_at_ms);
         if self.outbox.len() >= self.config.batch_max_votes {
             self.flush();
         }
@@ -126,10 +137,10 @@ impl Voter {
     fn retry_waiting(&mut self) {
         let now = now_ms();
         let waiting = std::mem::take(&mut self.waiting);
-        for (id, quote) in waiting {
+        for (id, quote, proposed_at) in waiting {
             match self.policy.judge(&quote, now, &self.book) {
-                Judgement::Vote(v) => self.cast(id, v),
-                Judgement::Wait => self.waiting.push_back((id, quote)),
+                Judgement::Vote(v) => self.cast(id, v, proposed_at),
+                Judgement::Wait => self.waiting.push_back((id, quote, proposed_at)),
             }
         }
     }
@@ -148,6 +159,10 @@ impl Voter {
     }
 
     fn flush(&mut self) {
+        let now = now_ms();
+        for at in self.outbox_proposed.drain(..) {
+            self.telemetry.counters.stages.voted.record(now - at);
+        }
         while !self.outbox.is_empty() {
             let take = self.outbox.len().min(self.config.batch_max_votes);
             let votes: Vec<Vote> = self.outbox.drain(..take).collect();
@@ -259,6 +274,7 @@ impl Handler<VerifiedObservations> for Voter {
 
     fn handle(&mut self, msg: VerifiedObservations, _ctx: &mut Self::Context) {
         let now = now_ms();
+        let from_peer = (msg.batch.proposer != self.own).then_some(msg.batch.created_at_ms);
         let mut proposed = Vec::with_capacity(msg.batch.quotes.len());
         for quote in &msg.batch.quotes {
             let id = quote.id();
@@ -268,11 +284,16 @@ impl Handler<VerifiedObservations> for Voter {
             }
             self.seen.insert(id, now);
             self.seen_order.push_back((now, id));
+            if let Some(at) = from_peer {
+                self.telemetry.counters.stages.received.record(now - at);
+            }
             let quote = Arc::new(quote.clone());
             match self.judge(id, &quote, now) {
-                Some(v) => self.cast(id, v),
-                None if self.waiting.len() < MAX_WAITING => self.waiting.push_back((id, quote)),
-                None => self.cast(id, Verdict::Abstain),
+                Some(v) => self.cast(id, v, from_peer),
+                None if self.waiting.len() < MAX_WAITING => {
+                    self.waiting.push_back((id, quote, from_peer));
+                }
+                None => self.cast(id, Verdict::Abstain, from_peer),
             }
         }
         let proposed = Proposed {

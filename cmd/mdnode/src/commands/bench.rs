@@ -147,14 +147,20 @@ async fn measure(
     let after = snapshot(&client, layout).await?;
     let secs = started.elapsed().as_secs_f64();
 
-    let mut merged = vec![0u64; after[0].latency.len()];
+    let empty = Histogram {
+        counts: vec![0; after[0].latency.counts.len()],
+        sum_ms: 0,
+    };
+    let mut merged = empty.clone();
+    let mut stages = vec![empty; STAGES.len()];
     let mut rates = Vec::new();
     let mut expired = 0;
     for (b, a) in before.iter().zip(&after) {
         rates.push((a.validated - b.validated) as f64 / secs);
         expired += a.expired - b.expired;
-        for (m, (x, y)) in merged.iter_mut().zip(a.latency.iter().zip(&b.latency)) {
-            *m += x - y;
+        merged.add_window(&b.latency, &a.latency);
+        for (stage, (x, y)) in stages.iter_mut().zip(b.stages.iter().zip(&a.stages)) {
+            stage.add_window(x, y);
         }
     }
     let rss: Vec<u64> = children[1..]
@@ -163,7 +169,9 @@ async fn measure(
         .collect();
     let mean = rates.iter().sum::<f64>() / rates.len() as f64;
     let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
-    let pct = |q| quantile(&merged, q).map_or("n/a".to_owned(), |v| format!("≤{v} ms"));
+    let pct_of =
+        |counts: &[u64], q| quantile(counts, q).map_or("n/a".to_owned(), |v| format!("≤{v} ms"));
+    let pct = |q| pct_of(&merged.counts, q);
     println!(
         "nodes {}  symbols {}  schedule {:?}  window {:.1} s",
         layout.nodes.len(),
@@ -174,11 +182,21 @@ async fn measure(
     println!("validated quotes/s per node: mean {mean:.0}, min {min:.0}");
     println!("expired in window (all nodes): {expired}");
     println!(
-        "latency proposal→commit: p50 {}  p90 {}  p99 {}",
+        "latency proposal→commit: p50 {}  p90 {}  p99 {}  mean {}",
         pct(0.5),
         pct(0.9),
-        pct(0.99)
+        pct(0.99),
+        merged.mean()
     );
+    for (name, h) in STAGES.iter().zip(&stages) {
+        println!(
+            "  proposal→{name}: p50 {}  p90 {}  p99 {}  mean {}",
+            pct_of(&h.counts, 0.5),
+            pct_of(&h.counts, 0.9),
+            pct_of(&h.counts, 0.99),
+            h.mean()
+        );
+    }
     println!(
         "node RSS (MiB): {}",
         rss.iter()
@@ -189,10 +207,58 @@ async fn measure(
     Ok(())
 }
 
+/// The stages of the decision latency in `/api/v1/status`'s `stage_latency`, in pipeline order.
+const STAGES: [&str; 3] = ["received", "voted", "decided"];
+
 struct Snapshot {
     validated: u64,
     expired: u64,
-    latency: Vec<u64>,
+    latency: Histogram,
+    /// One histogram per [`STAGES`] entry.
+    stages: Vec<Histogram>,
+}
+
+/// A latency histogram of `/api/v1/status`: counts per bucket and the sum in ms.
+#[derive(Clone)]
+struct Histogram {
+    counts: Vec<u64>,
+    sum_ms: u64,
+}
+
+impl Histogram {
+    fn read(v: &Value, what: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            counts: v["counts"]
+                .as_array()
+                .with_context(|| format!("{what}.counts"))?
+                .iter()
+                .map(|x| x.as_u64().unwrap_or(0))
+                .collect(),
+            sum_ms: v["sum_ms"]
+                .as_u64()
+                .with_context(|| format!("{what}.sum_ms"))?,
+        })
+    }
+
+    /// Adds what `after` gained since `before`.
+    fn add_window(&mut self, before: &Self, after: &Self) {
+        for (s, (b, a)) in self
+            .counts
+            .iter_mut()
+            .zip(before.counts.iter().zip(&after.counts))
+        {
+            *s += a.saturating_sub(*b);
+        }
+        self.sum_ms += after.sum_ms.saturating_sub(before.sum_ms);
+    }
+
+    fn mean(&self) -> String {
+        let n: u64 = self.counts.iter().sum();
+        if n == 0 {
+            return "n/a".to_owned();
+        }
+        format!("{:.0} ms", self.sum_ms as f64 / n as f64)
+    }
 }
 
 async fn snapshot(
@@ -207,12 +273,11 @@ async fn snapshot(
         out.push(Snapshot {
             validated: c["validated"].as_u64().context("counters.validated")?,
             expired: c["expired"].as_u64().context("counters.expired")?,
-            latency: v["latency"]["counts"]
-                .as_array()
-                .context("latency.counts")?
+            latency: Histogram::read(&v["latency"], "latency")?,
+            stages: STAGES
                 .iter()
-                .map(|x| x.as_u64().unwrap_or(0))
-                .collect(),
+                .map(|s| Histogram::read(&v["stage_latency"][s], s))
+                .collect::<anyhow::Result<_>>()?,
         });
     }
     Ok(out)

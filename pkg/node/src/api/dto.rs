@@ -101,6 +101,8 @@ pub struct StatusJson {
     pub counters: CountersJson,
     /// Proposal → commit latency histogram since start.
     pub latency: LatencyJson,
+    /// Where that latency goes: proposal → each stage, histograms since start (same buckets).
+    pub stage_latency: StageLatencyJson,
     /// Seconds since start.
     pub uptime_secs: i64,
 }
@@ -179,6 +181,38 @@ pub struct LatencyJson {
     pub buckets_ms: Vec<u64>,
     /// Counts per bucket.
     pub counts: Vec<u64>,
+    /// Sum of every recorded latency (ms): with the counts' total, the mean.
+    pub sum_ms: u64,
+}
+
+/// One stage's histogram: `counts` per bucket of [`LatencyJson`]'s `buckets_ms`, and their sum.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageJson {
+    /// Counts per bucket (one more than `buckets_ms`: the last holds everything larger).
+    pub counts: Vec<u64>,
+    /// Sum of every recorded latency (ms).
+    pub sum_ms: u64,
+}
+
+impl From<&crate::latency::LatencyHistogram> for StageJson {
+    fn from(h: &crate::latency::LatencyHistogram) -> Self {
+        Self {
+            counts: h.snapshot(),
+            sum_ms: h.sum_ms(),
+        }
+    }
+}
+
+/// The stages of the decision latency, each timed from the quote's proposal (see
+/// `mdn_node::latency::StageLatencies`), over the buckets of [`LatencyJson`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageLatencyJson {
+    /// Proposal → the observation batch at this node's voter (quotes peers proposed).
+    pub received: StageJson,
+    /// Proposal → this node's vote published (quotes peers proposed).
+    pub voted: StageJson,
+    /// Proposal → validated or rejected in this node's tally.
+    pub decided: StageJson,
 }
 
 /// A page of quotes.

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use super::ApiState;
 use super::dto::{
     CountersJson, CountsJson, HealthJson, LatencyJson, QuoteDetailJson, QuoteJson, QuotePage,
-    StatusJson, ValidatorJson, VoteJson, peer_id_text,
+    StageLatencyJson, StatusJson, ValidatorJson, VoteJson, peer_id_text,
 };
 use super::error::{ApiError, ErrorBody, error_response};
 use crate::clock::now_ms;
@@ -86,6 +86,12 @@ pub(crate) async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, A
     let latency = LatencyJson {
         buckets_ms: crate::latency::BOUNDS_MS.to_vec(),
         counts: c.decision_latency.snapshot(),
+        sum_ms: c.decision_latency.sum_ms(),
+    };
+    let stage_latency = StageLatencyJson {
+        received: c.stages.received.as_ref().into(),
+        voted: c.stages.voted.as_ref().into(),
+        decided: c.stages.decided.as_ref().into(),
     };
     Ok(HttpResponse::Ok().json(StatusJson {
         network_id: state.network_id.clone(),
@@ -102,6 +108,7 @@ pub(crate) async fn status(state: web::Data<ApiState>) -> Result<HttpResponse, A
         },
         counters,
         latency,
+        stage_latency,
         uptime_secs: (now_ms() - state.started_at_ms) / 1000,
     }))
 }

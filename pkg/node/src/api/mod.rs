@@ -35,7 +35,8 @@ use crate::scheduler::Scheduler;
 
 pub use dto::{
     CountersJson, CountsJson, HealthJson, LatencyJson, PausedJson, QuoteDetailJson, QuoteJson,
-    QuotePage, ShadowJson, StatusJson, ValidatorJson, VoteJson, peer_id_text, rfc3339,
+    QuotePage, ShadowJson, StageJson, StageLatencyJson, StatusJson, ValidatorJson, VoteJson,
+    peer_id_text, rfc3339,
 };
 pub use error::{ErrorBody, ErrorDetail};
 pub use openapi::{UNDOCUMENTED, documented_operations};

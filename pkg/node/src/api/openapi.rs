@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::dto::{
     CountersJson, CountsJson, HealthJson, LatencyJson, PausedJson, QuoteDetailJson, QuoteJson,
-    QuotePage, ShadowJson, StatusJson, ValidatorJson, VoteJson,
+    QuotePage, ShadowJson, StageJson, StageLatencyJson, StatusJson, ValidatorJson, VoteJson,
 };
 use super::error::{ErrorBody, ErrorDetail};
 use super::peers::{SymbolJson, SymbolPage};
@@ -65,6 +65,8 @@ pub const UNDOCUMENTED: &[(&str, &str)] = &[];
         CountsJson,
         CountersJson,
         LatencyJson,
+        StageLatencyJson,
+        StageJson,
         QuoteJson,
         QuotePage,
         QuoteDetailJson,
