@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use mdn_protocol::{Outcome, QuoteId};
@@ -16,8 +16,9 @@ use crate::messages::{CommitDecisions, PendingCommit, RecordSourceEvents};
 
 /// Largest number of decisions committed in one transaction.
 const MAX_BATCH: usize = 4096;
-/// How often buffered work is flushed while the writer is idle (a busy writer starts the next
-/// transaction as soon as one ends).
+/// How often buffered work is flushed. A transaction that took at least this long is followed at
+/// once by the next (group commit); after a shorter one the writer waits for its next tick, so
+/// small commits never come more often than this.
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 /// Wait before retrying a failed write.
 const RETRY_AFTER: Duration = Duration::from_millis(500);
@@ -29,6 +30,8 @@ pub struct StoreWriter {
     decisions: VecDeque<PendingCommit>,
     events: Vec<SourceEvent>,
     busy: bool,
+    /// When the running (or last) transaction started.
+    started: Instant,
 }
 
 impl StoreWriter {
@@ -40,6 +43,7 @@ impl StoreWriter {
             decisions: VecDeque::new(),
             events: Vec::new(),
             busy: false,
+            started: Instant::now(),
         }
     }
 
@@ -53,6 +57,7 @@ impl StoreWriter {
             return;
         }
         self.busy = true;
+        self.started = Instant::now();
         let take = self.decisions.len().min(MAX_BATCH);
         let batch: Vec<PendingCommit> = self.decisions.drain(..take).collect();
         let events = std::mem::take(&mut self.events);
@@ -96,7 +101,7 @@ impl StoreWriter {
             }
             if retry {
                 ctx.run_later(RETRY_AFTER, |this, ctx| this.flush(ctx));
-            } else {
+            } else if this.started.elapsed() >= FLUSH_EVERY {
                 // Group commit: what arrived during this transaction goes in the next one now.
                 this.flush(ctx);
             }

@@ -285,6 +285,8 @@ impl Handler<Proposed> for TallyActor {
             self.tally.open(id, now);
             self.quotes.entry(id).or_insert((quote, msg.proposed_at_ms));
         }
+        // Decisions whose votes came before their quote (parked) are reached here.
+        self.send_decisions();
     }
 }
 
