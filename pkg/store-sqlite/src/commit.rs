@@ -1,7 +1,8 @@
 //! Idempotent decision commits in one SQLite transaction: insert-or-ignore each row, upgrade an
 //! expired row to validated, then add the effects of exactly the rows that changed. Rows are
 //! unique by `(observed_at_ms, quote_id)` (an index that grows at its end); the quote-id index is
-//! brought up to date after the transaction (`id_index::maintain`).
+//! brought up to date after the transaction (`id_index::maintain`), and so is the (symbol, time)
+//! index (`symbol_index::maintain`).
 
 use mdn_protocol::Outcome;
 use mdn_store::certstore::PlannedBatch;
@@ -23,16 +24,20 @@ const UPGRADE: &str = "UPDATE decisions SET seq = (SELECT MAX(seq) FROM decision
        outcome = 1, decided_at_ms = ?2, certificate = ?3 \
      WHERE observed_at_ms = ?4 AND quote_id = ?1 AND outcome = 3";
 
-/// Commits `batch` in one transaction, then maintains the id index (a failure there loses
-/// nothing: lookups scan what is not indexed yet, and the next commit tries again).
+/// Commits `batch` in one transaction, then maintains the id and symbol indexes (a failure there
+/// loses nothing: lookups scan what is not indexed yet, and the next commit tries again).
 pub(crate) fn commit(
     conn: &mut Connection,
     batch: &[DecisionCommit],
     limits: &IdIndexLimits,
+    symbol_tail_rows: i64,
 ) -> Result<CommitReport, Fail> {
     let report = commit_batch(conn, batch)?;
     if let Err(e) = crate::id_index::maintain(conn, limits) {
         tracing::warn!(error = ?e, "maintaining the SQLite quote-id index failed; will retry");
+    }
+    if let Err(e) = crate::symbol_index::maintain(conn, symbol_tail_rows) {
+        tracing::warn!(error = ?e, "maintaining the SQLite symbol index failed; will retry");
     }
     Ok(report)
 }

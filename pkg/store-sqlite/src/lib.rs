@@ -10,6 +10,8 @@
 //! - `commit`, `reads`, `records`, `catalog`: the queries; `convert`: value conversions.
 //! - `id_index` (SQL) and `id_runs` (policy, IO-free): the quote-id index, a small
 //!   log-structured merge tree maintained after commits, so commits only append.
+//! - `symbol_index`: the (symbol, time) index, appended in bulk after commits (one write per leaf
+//!   page per append, not per commit); reads by symbol merge it with the recent tail.
 
 mod catalog;
 mod checkpoint;
@@ -21,8 +23,10 @@ mod migrate;
 mod reads;
 mod records;
 mod store;
+mod symbol_index;
 mod worker;
 
 pub use id_runs::IdIndexLimits;
 pub use migrate::{MIGRATIONS, Migration};
 pub use store::SqliteStore;
+pub use symbol_index::DEFAULT_TAIL_ROWS as DEFAULT_SYMBOL_TAIL_ROWS;

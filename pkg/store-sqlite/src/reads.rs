@@ -14,8 +14,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use crate::convert::{hash32, key, parse_dec, symbol, unsigned};
 use crate::worker::Fail;
 
-const SELECT: &str = "SELECT seq, symbol, source, price, bid, ask, volume, observed_at_ms, \
-     script_hash, evidence_hash, proposer, outcome, decided_at_ms, certificate FROM decisions";
+/// The columns [`decision_from_row`] reads, of the decisions table as `d`.
+const COLUMNS: &str = "d.seq, d.symbol, d.source, d.price, d.bid, d.ask, d.volume, \
+     d.observed_at_ms, d.script_hash, d.evidence_hash, d.proposer, d.outcome, d.decided_at_ms, \
+     d.certificate";
 
 fn decision_from_row(row: &Row<'_>) -> Result<Unresolved, Fail> {
     let code: i64 = row.get(11)?;
@@ -83,7 +85,7 @@ fn collect(
 pub(crate) fn decision(c: &Connection, id: &QuoteId) -> Result<Option<StoredDecision>, Fail> {
     let times = crate::id_index::candidates(c, std::slice::from_ref(id))?;
     let mut stmt = c.prepare_cached(&format!(
-        "{SELECT} WHERE observed_at_ms = ?1 AND quote_id = ?2"
+        "SELECT {COLUMNS} FROM decisions d WHERE observed_at_ms = ?1 AND quote_id = ?2"
     ))?;
     for at in times.get(id).into_iter().flatten() {
         if let Some(found) = collect(c, &mut stmt, params![at, &id.0[..]])?.pop() {
@@ -93,47 +95,28 @@ pub(crate) fn decision(c: &Connection, id: &QuoteId) -> Result<Option<StoredDeci
     Ok(None)
 }
 
+/// Where a listing looks: the whole table, or (for a symbol) the decisions in the symbol index
+/// or those in its tail.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    All,
+    SymbolIndexed,
+    SymbolTail { indexed_seq: i64 },
+}
+
+/// A page of decisions matching `q`, newest first. With a symbol, the indexed entries and the tail
+/// are read apart (each newest first, at most a page and one) and merged.
 pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
-    let mut conditions: Vec<String> = Vec::new();
-    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-    let mut add = |sql: &str, value: Box<dyn ToSql>| {
-        values.push(value);
-        conditions.push(sql.replace('?', &format!("?{}", values.len())));
-    };
-    if let Some(s) = &q.symbol {
-        add("symbol = ?", Box::new(s.as_str().to_owned()));
-    }
-    if let Some(s) = &q.source {
-        add("source = ?", Box::new(s.clone()));
-    }
-    if let Some(o) = q.outcome {
-        add("outcome = ?", Box::new(outcome_code(o)));
-    }
-    if let Some(ms) = q.since_ms {
-        add("observed_at_ms >= ?", Box::new(ms));
-    }
-    if let Some(ms) = q.until_ms {
-        add("observed_at_ms < ?", Box::new(ms));
-    }
-    if let Some(after) = q.after {
-        values.push(Box::new(after.observed_at_ms));
-        values.push(Box::new(after.seq));
-        let n = values.len();
-        conditions.push(format!("(observed_at_ms, seq) < (?{}, ?{n})", n - 1));
-    }
     let page = q.effective_limit();
-    values.push(Box::new(i64::from(page) + 1));
-    let filter = if conditions.is_empty() {
-        String::new()
+    let mut items = if q.symbol.is_some() {
+        let indexed_seq = crate::symbol_index::indexed_seq(c)?;
+        let mut items = list_in(c, q, Scope::SymbolIndexed)?;
+        items.extend(list_in(c, q, Scope::SymbolTail { indexed_seq })?);
+        items.sort_by_key(|d| std::cmp::Reverse((d.decision.quote.observed_at_ms, d.seq)));
+        items
     } else {
-        format!(" WHERE {}", conditions.join(" AND "))
+        list_in(c, q, Scope::All)?
     };
-    let sql = format!(
-        "{SELECT}{filter} ORDER BY observed_at_ms DESC, seq DESC LIMIT ?{}",
-        values.len()
-    );
-    let mut stmt = c.prepare_cached(&sql)?;
-    let mut items = collect(c, &mut stmt, params_from_iter(values.iter()))?;
     let next = if items.len() > page as usize {
         items.truncate(page as usize);
         items.last().map(|d| DecisionCursor {
@@ -146,8 +129,78 @@ pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecis
     Ok(Page { items, next })
 }
 
+/// Up to a page and one of the decisions matching `q` within `scope`, newest first.
+fn list_in(c: &Connection, q: &DecisionQuery, scope: Scope) -> Result<Vec<StoredDecision>, Fail> {
+    let (sql, values) = list_sql(q, scope);
+    let mut stmt = c.prepare_cached(&sql)?;
+    collect(c, &mut stmt, params_from_iter(values.iter()))
+}
+
+/// The query of [`list_in`] and its parameters.
+fn list_sql(q: &DecisionQuery, scope: Scope) -> (String, Vec<Box<dyn ToSql>>) {
+    // The symbol and time columns: the index entry's when reading through the index.
+    let (from, t) = match scope {
+        Scope::All => ("decisions d", "d"),
+        Scope::SymbolIndexed => (
+            "decision_symbols s CROSS JOIN decisions d \
+             ON d.seq = s.seq AND d.observed_at_ms = s.observed_at_ms",
+            "s",
+        ),
+        // The tail is read by seq range (rowid), never through the time index, which would walk
+        // every older decision when the tail holds none of the page.
+        Scope::SymbolTail { .. } => ("decisions d NOT INDEXED", "d"),
+    };
+    let mut conditions: Vec<String> = Vec::new();
+    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut add = |sql: String, value: Box<dyn ToSql>| {
+        values.push(value);
+        conditions.push(sql.replace('?', &format!("?{}", values.len())));
+    };
+    if let Scope::SymbolTail { indexed_seq } = scope {
+        add("d.seq > ?".to_owned(), Box::new(indexed_seq));
+    }
+    if let Some(s) = &q.symbol {
+        add(format!("{t}.symbol = ?"), Box::new(s.as_str().to_owned()));
+    }
+    if let Some(s) = &q.source {
+        add("d.source = ?".to_owned(), Box::new(s.clone()));
+    }
+    if let Some(o) = q.outcome {
+        add("d.outcome = ?".to_owned(), Box::new(outcome_code(o)));
+    }
+    if let Some(ms) = q.since_ms {
+        add(format!("{t}.observed_at_ms >= ?"), Box::new(ms));
+    }
+    if let Some(ms) = q.until_ms {
+        add(format!("{t}.observed_at_ms < ?"), Box::new(ms));
+    }
+    if let Some(after) = q.after {
+        values.push(Box::new(after.observed_at_ms));
+        values.push(Box::new(after.seq));
+        let n = values.len();
+        conditions.push(format!(
+            "({t}.observed_at_ms, {t}.seq) < (?{}, ?{n})",
+            n - 1
+        ));
+    }
+    values.push(Box::new(i64::from(q.effective_limit()) + 1));
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {from}{filter} \
+         ORDER BY {t}.observed_at_ms DESC, {t}.seq DESC LIMIT ?{}",
+        values.len()
+    );
+    (sql, values)
+}
+
 pub(crate) fn after(c: &Connection, seq: i64, n: u32) -> Result<Vec<StoredDecision>, Fail> {
-    let sql = format!("{SELECT} WHERE outcome = 1 AND seq > ?1 ORDER BY seq LIMIT ?2");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM decisions d WHERE outcome = 1 AND seq > ?1 ORDER BY seq LIMIT ?2"
+    );
     let mut stmt = c.prepare_cached(&sql)?;
     collect(c, &mut stmt, params![seq, i64::from(n)])
 }
@@ -230,4 +283,61 @@ pub(crate) fn symbols(c: &Connection) -> Result<Vec<SymbolSummary>, Fail> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How SQLite plans a listing's query, one line per step.
+    fn plan(q: &DecisionQuery, scope: Scope) -> String {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        crate::migrate::run(&mut conn, 0).expect("migrate");
+        let (sql, values) = list_sql(q, scope);
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("prepare");
+        let rows = stmt
+            .query_map(params_from_iter(values.iter()), |r| r.get::<_, String>(3))
+            .expect("explain");
+        rows.map(|r| r.expect("plan row"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn by_symbol() -> DecisionQuery {
+        DecisionQuery {
+            symbol: Some(mdn_protocol::Symbol::parse("BTC/USD").expect("symbol")),
+            source: Some("kraken".into()),
+            since_ms: Some(1),
+            after: Some(DecisionCursor {
+                observed_at_ms: 5,
+                seq: 9,
+            }),
+            ..DecisionQuery::default()
+        }
+    }
+
+    #[test]
+    fn indexed_symbol_reads_walk_the_index_in_order() {
+        let plan = plan(&by_symbol(), Scope::SymbolIndexed);
+        assert!(
+            plan.contains("SEARCH s USING PRIMARY KEY (symbol=?"),
+            "{plan}"
+        );
+        assert!(
+            plan.contains("SEARCH d USING INTEGER PRIMARY KEY (rowid=?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+    }
+
+    #[test]
+    fn tail_symbol_reads_scan_only_the_tail() {
+        let plan = plan(&by_symbol(), Scope::SymbolTail { indexed_seq: 7 });
+        assert!(
+            plan.contains("SEARCH d USING INTEGER PRIMARY KEY (rowid>?)"),
+            "{plan}"
+        );
+    }
 }

@@ -20,6 +20,7 @@ use crate::{catalog, commit, reads, records};
 pub struct SqliteStore {
     worker: Worker,
     id_index: IdIndexLimits,
+    symbol_tail_rows: i64,
 }
 
 impl SqliteStore {
@@ -32,7 +33,20 @@ impl SqliteStore {
     /// small limits to exercise merges and compactions).
     pub async fn open_with(path: impl AsRef<Path>, id_index: IdIndexLimits) -> Result<Self> {
         let worker = Worker::open(path.as_ref().to_path_buf()).await?;
-        Ok(Self { worker, id_index })
+        Ok(Self {
+            worker,
+            id_index,
+            symbol_tail_rows: crate::symbol_index::DEFAULT_TAIL_ROWS,
+        })
+    }
+
+    /// Appends recent decisions to the (symbol, time) index once `rows` of them are not indexed
+    /// yet (default [`crate::DEFAULT_SYMBOL_TAIL_ROWS`]; tests use small values so that reads by
+    /// symbol merge indexed entries with the tail).
+    #[must_use]
+    pub fn with_symbol_tail_rows(mut self, rows: i64) -> Self {
+        self.symbol_tail_rows = rows;
+        self
     }
 }
 
@@ -48,10 +62,10 @@ impl Store for SqliteStore {
 
     async fn commit(&self, batch: &[DecisionCommit]) -> Result<CommitReport> {
         let batch = batch.to_vec();
-        let limits = self.id_index;
+        let (limits, symbol_tail_rows) = (self.id_index, self.symbol_tail_rows);
         self.worker
             .call("committing decisions", move |c| {
-                commit::commit(c, &batch, &limits)
+                commit::commit(c, &batch, &limits, symbol_tail_rows)
             })
             .await
     }

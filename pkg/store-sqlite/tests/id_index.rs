@@ -227,6 +227,26 @@ async fn a_v5_database_keeps_finding_its_decisions_by_id() {
         (1, 300, 0, 0)
     );
     assert_all_found(&store, &ids, &HashSet::new()).await;
+    // V7 put every decision it held in the symbol index.
+    let conn = rusqlite::Connection::open(&path).expect("open directly");
+    let (entries, indexed_seq): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM decision_symbols), \
+               (SELECT indexed_seq FROM decision_symbol_tail) - (SELECT MAX(seq) FROM decisions)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("symbol index");
+    assert_eq!((entries, indexed_seq), (300, 0));
+    let btc = mdn_store::DecisionQuery {
+        symbol: Some(mdn_store::contract::fixtures::symbol("BTC/USD")),
+        limit: 1000,
+        ..mdn_store::DecisionQuery::default()
+    };
+    assert_eq!(
+        store.list_decisions(&btc).await.expect("list").items.len(),
+        100
+    );
     // The rebuilt table still refuses a second row for a stored quote, and upgrades the
     // expired ones it held before V6.
     let again: Vec<_> = (0..300)
