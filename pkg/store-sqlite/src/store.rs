@@ -73,21 +73,25 @@ impl Store for SqliteStore {
     async fn decision(&self, id: &QuoteId) -> Result<Option<StoredDecision>> {
         let id = *id;
         self.worker
-            .call("reading a decision", move |c| reads::decision(c, &id))
+            .call("reading a decision", move |c| {
+                reads::in_snapshot(c, |c| reads::decision(c, &id))
+            })
             .await
     }
 
     async fn list_decisions(&self, query: &DecisionQuery) -> Result<Page<StoredDecision>> {
         let query = query.clone();
         self.worker
-            .call("listing decisions", move |c| reads::list(c, &query))
+            .call("listing decisions", move |c| {
+                reads::in_snapshot(c, |c| reads::list(c, &query))
+            })
             .await
     }
 
     async fn decisions_after(&self, after_seq: i64, limit: u32) -> Result<Vec<StoredDecision>> {
         self.worker
             .call("reading decisions after a seq", move |c| {
-                reads::after(c, after_seq, limit)
+                reads::in_snapshot(c, |c| reads::after(c, after_seq, limit))
             })
             .await
     }
@@ -110,7 +114,7 @@ impl Store for SqliteStore {
         let ids = ids.to_vec();
         self.worker
             .call("looking up validated ids", move |c| {
-                reads::validated_among(c, &ids)
+                reads::in_snapshot(c, |c| reads::validated_among(c, &ids))
             })
             .await
     }
