@@ -1,7 +1,8 @@
 //! The gossip bridge: a tokio task between the libp2p event loop and the actors. Every gossiped
 //! message is decoded, checked (network id, validator membership, signature, replay window) off the
 //! async threads, its verdict reported back to gossipsub exactly once (Reject costs the sender
-//! score), and only then handed to the voter or the tally. Inbound sync requests are served here too.
+//! score), and only then handed to the voter or the tally. Inbound sync requests are answered from
+//! here too, each in its own task.
 //!
 //! Verdicts (see `docs/protocol.md` "Gossip validation"):
 //! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq or report
@@ -127,18 +128,25 @@ impl GossipBridge {
                     request,
                     channel,
                 } => {
-                    let response = match request {
-                        Request::Decisions { after_seq, limit } => {
-                            serve_decisions(self.store.as_ref(), after_seq, limit).await
+                    // Answered in a task of its own: a store read waits behind the commit in
+                    // progress, and gossip must not wait with it. libp2p bounds the requests
+                    // in flight per connection.
+                    let (store, scripts) = (self.store.clone(), self.scripts.clone());
+                    let network = self.network.clone();
+                    actix::spawn(async move {
+                        let response = match request {
+                            Request::Decisions { after_seq, limit } => {
+                                serve_decisions(store.as_ref(), after_seq, limit).await
+                            }
+                            Request::ValidatedIds { after_seq, limit } => {
+                                serve_validated_ids(store.as_ref(), after_seq, limit).await
+                            }
+                            Request::Script { hash } => scripts.serve(hash).await,
+                        };
+                        if let Err(err) = network.respond(channel, response).await {
+                            tracing::debug!(%peer, %err, "could not answer request");
                         }
-                        Request::ValidatedIds { after_seq, limit } => {
-                            serve_validated_ids(self.store.as_ref(), after_seq, limit).await
-                        }
-                        Request::Script { hash } => self.scripts.serve(hash).await,
-                    };
-                    if let Err(err) = self.network.respond(channel, response).await {
-                        tracing::debug!(%peer, %err, "could not answer request");
-                    }
+                    });
                 }
                 NetworkEvent::PeerConnected(peer) => {
                     let _ = self.sync.try_send(SyncTrigger::PeerConnected(peer));

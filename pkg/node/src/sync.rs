@@ -17,8 +17,11 @@ use tokio::sync::mpsc;
 use crate::events::{Counters, Telemetry};
 use crate::tally::effects_of;
 
-/// Largest page served or asked for.
+/// Largest page of decisions served or asked for.
 pub const PAGE: u32 = 256;
+/// Largest page of ids served or asked for (128 KiB of ids). Checking a page of ids costs the
+/// store a scan of its recent decisions, so gossip-fed nodes ask for few large pages.
+pub const ID_PAGE: u32 = 4096;
 /// How often every connected peer is asked again (heals missed gossip).
 const ROUND_EVERY: Duration = Duration::from_secs(5);
 
@@ -49,7 +52,7 @@ pub async fn serve_decisions(store: &dyn Store, after_seq: i64, limit: u32) -> R
 
 /// Answers a `ValidatedIds` request from the local store.
 pub async fn serve_validated_ids(store: &dyn Store, after_seq: i64, limit: u32) -> Response {
-    let limit = limit.clamp(1, PAGE);
+    let limit = limit.clamp(1, ID_PAGE);
     match store.validated_ids_after(after_seq, limit).await {
         Ok(rows) => Response::ValidatedIds {
             next_after_seq: next_cursor(rows.len(), limit, rows.last().map(|(seq, _)| *seq)),
@@ -172,7 +175,7 @@ impl SyncWorker {
     ) -> Result<(Vec<QuoteId>, Option<i64>), SyncError> {
         let request = Request::ValidatedIds {
             after_seq: cursor,
-            limit: PAGE,
+            limit: ID_PAGE,
         };
         match self.ask(peer, request).await? {
             Response::ValidatedIds {
