@@ -284,9 +284,13 @@ async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
 
 /// The database of node `index` on a shared server: the network id (letters, digits and `_`
 /// only), the index and the node's key, so that networks (a devnet, `mdnode bench`) never share
-/// a database and a devnet made with new keys does not find an older devnet's data.
+/// a database and a devnet made with new keys does not find an older devnet's data. PostgreSQL
+/// keeps only the first 63 bytes of a name, so a long network id is cut and a hash of it added:
+/// names never collide by truncation.
 fn database_name(network_id: &str, index: usize, key: &PublicKey) -> String {
-    let network: String = network_id
+    const MAX_NAME: usize = 63;
+    let suffix = format!("_{index}_{}", hex::encode(&key.0[..4]));
+    let mut network: String = network_id
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -296,7 +300,14 @@ fn database_name(network_id: &str, index: usize, key: &PublicKey) -> String {
             }
         })
         .collect();
-    format!("{network}_{index}_{}", hex::encode(&key.0[..4]))
+    let room = MAX_NAME.saturating_sub(suffix.len());
+    if network.len() > room {
+        let digest = mdn_protocol::hash::sha256(&[network_id.as_bytes()]);
+        // Every char is ASCII after the mapping above, so any byte index is a char boundary.
+        network.truncate(room.saturating_sub(9));
+        network = format!("{network}_{}", hex::encode(&digest.0[..4]));
+    }
+    format!("{network}{suffix}")
 }
 
 #[cfg(test)]
@@ -321,6 +332,29 @@ mod tests {
             database_name("Odd\"; DROP", 1, &key),
             "odd___drop_1_abababab"
         );
+    }
+
+    #[test]
+    fn long_network_ids_keep_names_within_postgres_limit_and_apart() {
+        let key = PublicKey([0xab; 32]);
+        let long = "n".repeat(64);
+        let other = format!("{}m", "n".repeat(63));
+        let names = [
+            database_name(&long, 0, &key),
+            database_name(&long, 1, &key),
+            database_name(&long, 1, &PublicKey([1; 32])),
+            database_name(&other, 0, &key),
+            database_name(&format!("{long}{long}"), 0, &key),
+        ];
+        for name in &names {
+            assert!(name.len() <= 63, "{name} is {} bytes", name.len());
+        }
+        let distinct: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{names:?}");
+        assert!(names[1].ends_with("_1_abababab"), "{}", names[1]);
+        // Ids that fit are left as they were.
+        let fits = "x".repeat(63 - "_0_abababab".len());
+        assert_eq!(database_name(&fits, 0, &key), format!("{fits}_0_abababab"));
     }
 
     #[test]
