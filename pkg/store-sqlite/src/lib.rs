@@ -1,7 +1,8 @@
 //! Embedded SQLite store backend: [`SqliteStore`] implements [`mdn_store::Store`] with rusqlite.
 //!
-//! All database work runs on one dedicated thread fed by a bounded channel (`worker`), never on
-//! async threads. WAL mode, `synchronous=NORMAL`, cached prepared statements, one transaction per
+//! All database work runs on dedicated threads fed by bounded channels (`worker`), never on async
+//! threads: one writes (commits, migrations, every other write), one reads, each read in one read
+//! transaction, so reads never wait behind a commit. WAL mode, `synchronous=NORMAL`, cached prepared statements, one transaction per
 //! commit. Checkpoints run on a second connection and thread (`checkpoint`), so commits never
 //! wait for one; the WAL file is cut back to 64 MiB whenever it restarts.
 //!

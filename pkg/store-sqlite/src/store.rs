@@ -12,13 +12,16 @@ use mdn_store::{
 };
 
 use crate::id_runs::IdIndexLimits;
-use crate::worker::Worker;
+use crate::worker::{Fail, Worker};
 use crate::{catalog, commit, reads, records};
 
 /// The embedded SQLite store. Cheap to clone (shares the database thread).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Commits, migrations and other writes.
     worker: Worker,
+    /// Reads, on a second connection, so they never wait behind a commit.
+    reader: Worker,
     id_index: IdIndexLimits,
     symbol_tail_rows: i64,
 }
@@ -33,11 +36,24 @@ impl SqliteStore {
     /// small limits to exercise merges and compactions).
     pub async fn open_with(path: impl AsRef<Path>, id_index: IdIndexLimits) -> Result<Self> {
         let worker = Worker::open(path.as_ref().to_path_buf()).await?;
+        let reader = Worker::open_reader(path.as_ref().to_path_buf()).await?;
         Ok(Self {
             worker,
+            reader,
             id_index,
             symbol_tail_rows: crate::symbol_index::DEFAULT_TAIL_ROWS,
         })
+    }
+
+    /// Runs `f` on the reading thread, in one read transaction (one snapshot, one WAL lock).
+    async fn read<T, F>(&self, op: &'static str, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> std::result::Result<T, Fail> + Send + 'static,
+    {
+        self.reader
+            .call(op, move |c| reads::in_snapshot(c, f))
+            .await
     }
 
     /// Appends recent decisions to the (symbol, time) index once `rows` of them are not indexed
@@ -72,63 +88,49 @@ impl Store for SqliteStore {
 
     async fn decision(&self, id: &QuoteId) -> Result<Option<StoredDecision>> {
         let id = *id;
-        self.worker
-            .call("reading a decision", move |c| {
-                reads::in_snapshot(c, |c| reads::decision(c, &id))
-            })
+        self.read("reading a decision", move |c| reads::decision(c, &id))
             .await
     }
 
     async fn list_decisions(&self, query: &DecisionQuery) -> Result<Page<StoredDecision>> {
         let query = query.clone();
-        self.worker
-            .call("listing decisions", move |c| {
-                reads::in_snapshot(c, |c| reads::list(c, &query))
-            })
+        self.read("listing decisions", move |c| reads::list(c, &query))
             .await
     }
 
     async fn decisions_after(&self, after_seq: i64, limit: u32) -> Result<Vec<StoredDecision>> {
-        self.worker
-            .call("reading decisions after a seq", move |c| {
-                reads::in_snapshot(c, |c| reads::after(c, after_seq, limit))
-            })
-            .await
+        self.read("reading decisions after a seq", move |c| {
+            reads::after(c, after_seq, limit)
+        })
+        .await
     }
 
     async fn validated_ids_after(&self, after_seq: i64, limit: u32) -> Result<Vec<(i64, QuoteId)>> {
-        self.worker
-            .call("reading validated ids after a seq", move |c| {
-                reads::ids_after(c, after_seq, limit)
-            })
-            .await
+        self.read("reading validated ids after a seq", move |c| {
+            reads::ids_after(c, after_seq, limit)
+        })
+        .await
     }
 
     async fn validated_ids(&self) -> Result<Vec<QuoteId>> {
-        self.worker
-            .call("reading validated ids", |c| reads::validated_ids(c))
+        self.read("reading validated ids", reads::validated_ids)
             .await
     }
 
     async fn validated_among(&self, ids: &[QuoteId]) -> Result<HashSet<QuoteId>> {
         let ids = ids.to_vec();
-        self.worker
-            .call("looking up validated ids", move |c| {
-                reads::in_snapshot(c, |c| reads::validated_among(c, &ids))
-            })
-            .await
+        self.read("looking up validated ids", move |c| {
+            reads::validated_among(c, &ids)
+        })
+        .await
     }
 
     async fn decision_counts(&self) -> Result<DecisionCounts> {
-        self.worker
-            .call("counting decisions", |c| reads::counts(c))
-            .await
+        self.read("counting decisions", reads::counts).await
     }
 
     async fn symbols(&self) -> Result<Vec<SymbolSummary>> {
-        self.worker
-            .call("summarising symbols", |c| reads::symbols(c))
-            .await
+        self.read("summarising symbols", reads::symbols).await
     }
 
     async fn record_source_events(&self, events: &[SourceEvent]) -> Result<()> {
@@ -142,11 +144,10 @@ impl Store for SqliteStore {
 
     async fn source_events(&self, source: Option<&str>, limit: u32) -> Result<Vec<SourceEvent>> {
         let source = source.map(str::to_owned);
-        self.worker
-            .call("reading source events", move |c| {
-                records::events(c, source.as_deref(), limit)
-            })
-            .await
+        self.read("reading source events", move |c| {
+            records::events(c, source.as_deref(), limit)
+        })
+        .await
     }
 
     async fn put_source_scores(&self, scores: &[SourceScore]) -> Result<()> {
@@ -159,9 +160,7 @@ impl Store for SqliteStore {
     }
 
     async fn source_scores(&self) -> Result<Vec<SourceScore>> {
-        self.worker
-            .call("reading source scores", |c| records::scores(c))
-            .await
+        self.read("reading source scores", records::scores).await
     }
 
     async fn source_score_history(
@@ -172,16 +171,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<SourceScore>> {
         let source = source.to_owned();
         let symbol = symbol.map(str::to_owned);
-        self.worker
-            .call("reading score history", move |c| {
-                records::score_history(c, &source, symbol.as_deref(), since_ms)
-            })
-            .await
+        self.read("reading score history", move |c| {
+            records::score_history(c, &source, symbol.as_deref(), since_ms)
+        })
+        .await
     }
 
     async fn source_stats(&self) -> Result<Vec<SourceStat>> {
-        self.worker
-            .call("reading source stats", |c| records::source_stats(c))
+        self.read("reading source stats", records::source_stats)
             .await
     }
 
@@ -193,15 +190,11 @@ impl Store for SqliteStore {
     }
 
     async fn peers(&self) -> Result<Vec<PeerRecord>> {
-        self.worker
-            .call("reading peers", |c| records::peers(c))
-            .await
+        self.read("reading peers", records::peers).await
     }
 
     async fn peer_stats(&self) -> Result<Vec<PeerStat>> {
-        self.worker
-            .call("reading peer stats", |c| records::peer_stats(c))
-            .await
+        self.read("reading peer stats", records::peer_stats).await
     }
 
     async fn record_evidence(&self, evidence: &Evidence) -> Result<bool> {
@@ -214,8 +207,7 @@ impl Store for SqliteStore {
     }
 
     async fn evidence(&self, voter: Option<PublicKey>) -> Result<Vec<Evidence>> {
-        self.worker
-            .call("reading evidence", move |c| records::evidence(c, voter))
+        self.read("reading evidence", move |c| records::evidence(c, voter))
             .await
     }
 
@@ -228,11 +220,10 @@ impl Store for SqliteStore {
 
     async fn prices(&self, symbol: &Symbol, since_ms: i64, limit: u32) -> Result<Vec<PricePoint>> {
         let symbol = symbol.clone();
-        self.worker
-            .call("reading prices", move |c| {
-                catalog::prices(c, &symbol, since_ms, limit)
-            })
-            .await
+        self.read("reading prices", move |c| {
+            catalog::prices(c, &symbol, since_ms, limit)
+        })
+        .await
     }
 
     async fn put_script(&self, script: &ScriptRecord) -> Result<bool> {
@@ -243,15 +234,12 @@ impl Store for SqliteStore {
     }
 
     async fn scripts(&self) -> Result<Vec<ScriptRecord>> {
-        self.worker
-            .call("reading scripts", |c| catalog::scripts(c))
-            .await
+        self.read("reading scripts", catalog::scripts).await
     }
 
     async fn script(&self, hash: &Hash32) -> Result<Option<ScriptRecord>> {
         let hash = *hash;
-        self.worker
-            .call("reading a script", move |c| catalog::script(c, &hash))
+        self.read("reading a script", move |c| catalog::script(c, &hash))
             .await
     }
 
@@ -272,11 +260,10 @@ impl Store for SqliteStore {
 
     async fn sync_cursor(&self, peer_id: &str) -> Result<i64> {
         let peer = peer_id.to_owned();
-        self.worker
-            .call("reading a sync cursor", move |c| {
-                catalog::sync_cursor(c, &peer)
-            })
-            .await
+        self.read("reading a sync cursor", move |c| {
+            catalog::sync_cursor(c, &peer)
+        })
+        .await
     }
 
     async fn set_sync_cursor(&self, peer_id: &str, seq: i64) -> Result<()> {
@@ -286,5 +273,56 @@ impl Store for SqliteStore {
                 catalog::set_sync_cursor(c, &peer, seq)
             })
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use mdn_protocol::Outcome;
+    use mdn_store::Store;
+    use mdn_store::contract::fixtures::commit;
+
+    use super::SqliteStore;
+
+    /// While the writing thread is held in a job, reads still answer, from the last commit.
+    #[tokio::test]
+    async fn reads_do_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(dir.path().join("node.db"))
+            .await
+            .expect("open");
+        let batch: Vec<_> = (0..5).map(|i| commit(i, Outcome::Validated)).collect();
+        store.commit(&batch).await.expect("commit");
+
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (holding, writer_busy) = tokio::sync::oneshot::channel();
+        let writer = store.worker.clone();
+        let blocked = tokio::spawn(async move {
+            writer
+                .call("holding the writer", move |_| {
+                    let _ = holding.send(());
+                    let _ = held.recv();
+                    Ok(())
+                })
+                .await
+        });
+        writer_busy.await.expect("the writer runs the job");
+        // On the writer's thread this read would wait for the release below: a hang, not a
+        // slow answer, so the timeout only turns a deadlock into a failure.
+        let read = tokio::time::timeout(Duration::from_secs(60), async {
+            let counts = store.decision_counts().await.expect("counts");
+            let found = store
+                .decision(&batch[3].decision.quote.id())
+                .await
+                .expect("read");
+            (counts.validated, found.is_some())
+        })
+        .await
+        .expect("reads answered while the writer was busy");
+        assert_eq!(read, (5, true));
+        release.send(()).expect("release the writer");
+        blocked.await.expect("join").expect("the held job ends");
     }
 }

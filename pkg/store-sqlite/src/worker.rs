@@ -1,5 +1,6 @@
-//! The database thread: owns the `rusqlite::Connection` all queries use and runs jobs sent over a
-//! bounded channel, one at a time, replying over a oneshot. (Checkpoints use their own.)
+//! The database threads: each owns a `rusqlite::Connection` and runs jobs sent over a bounded
+//! channel, one at a time, replying over a oneshot. One thread writes (and migrates), one reads
+//! (WAL mode lets it read the last commit while the writer writes); checkpoints use their own.
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -43,15 +44,27 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    /// Opens `path` on a new thread, configures it and applies migrations.
+    /// Opens `path` on a new thread, configures it and applies migrations: the writer.
     pub(crate) async fn open(path: PathBuf) -> Result<Self, StoreError> {
+        Self::start("mdn-sqlite", move || open_connection(&path)).await
+    }
+
+    /// Opens `path` (already migrated) for reading only, on a thread of its own: in WAL mode it
+    /// reads the last committed state while the writer commits.
+    pub(crate) async fn open_reader(path: PathBuf) -> Result<Self, StoreError> {
+        Self::start("mdn-sqlite-read", move || open_reader(&path)).await
+    }
+
+    async fn start(
+        name: &str,
+        open: impl FnOnce() -> Result<Connection, StoreError> + Send + 'static,
+    ) -> Result<Self, StoreError> {
         let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
         let (ready_tx, ready_rx) = oneshot::channel();
-        let name = "mdn-sqlite".to_owned();
         std::thread::Builder::new()
-            .name(name)
+            .name(name.to_owned())
             .spawn(move || {
-                let mut conn = match open_connection(&path) {
+                let mut conn = match open() {
                     Ok(conn) => {
                         let _ = ready_tx.send(Ok(()));
                         conn
@@ -93,6 +106,21 @@ impl Worker {
             Err(Fail::Sql(e)) => Err(StoreError::backend(op, e)),
         }
     }
+}
+
+fn open_reader(path: &std::path::Path) -> Result<Connection, StoreError> {
+    let unavailable = |e: rusqlite::Error| StoreError::Unavailable {
+        backend: "sqlite",
+        message: format!("{} (reader): {e}", path.display()),
+    };
+    let conn = Connection::open(path).map_err(unavailable)?;
+    conn.set_prepared_statement_cache_capacity(128);
+    conn.execute_batch(
+        "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; \
+         PRAGMA cache_size = -32768;",
+    )
+    .map_err(unavailable)?;
+    Ok(conn)
 }
 
 fn open_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
