@@ -2,9 +2,10 @@
 //!
 //! All database work runs on dedicated threads fed by bounded channels (`worker`), never on async
 //! threads: one writes (commits, migrations, every other write), one reads, each read in one read
-//! transaction, so reads never wait behind a commit. WAL mode, `synchronous=NORMAL`, cached prepared statements, one transaction per
-//! commit. Checkpoints run on a third connection and thread (`checkpoint`), so commits never
-//! wait for one; the WAL file is cut back to 64 MiB whenever it restarts.
+//! transaction, so reads never wait behind a commit. WAL mode, `synchronous=NORMAL`, cached
+//! prepared statements, one transaction per commit. Checkpoints run on a third connection and
+//! thread (`checkpoint`), so commits never wait for one; the WAL file is cut back to 64 MiB
+//! whenever it restarts.
 //!
 //! - `migrate`: applies `db/sqlite/V{n}__{name}.sql` in order, recorded in `schema_migrations`
 //!   (refinery 0.10 pins rusqlite <= 0.40, so this crate runs its own).
