@@ -4,7 +4,9 @@ use std::collections::HashSet;
 
 use deadpool_postgres::Object;
 use mdn_protocol::{Decision, Quote, QuoteId};
-use mdn_store::certstore::{BatchBook, Unresolved, complete, decode_stored, referenced_batches};
+use mdn_store::certstore::{
+    BatchBook, Unresolved, complete, decode_stored, referenced_batches, without_certificates,
+};
 use mdn_store::decisions::{outcome_code, outcome_from_code};
 use mdn_store::{
     DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
@@ -51,13 +53,20 @@ fn decision_from_row(row: &Row) -> Result<Unresolved, Fail> {
     Ok((stored, certificate))
 }
 
-/// Decisions from rows selected with `SELECT`, their certificates rebuilt (the vote batches they
-/// refer to read in one query).
-async fn decisions(c: &Object, rows: &[Row]) -> Result<Vec<StoredDecision>, Fail> {
+/// Decisions from rows selected with `SELECT`, their certificates rebuilt when `certificates` says
+/// so (the vote batches they refer to read in one query).
+async fn decisions(
+    c: &Object,
+    rows: &[Row],
+    certificates: bool,
+) -> Result<Vec<StoredDecision>, Fail> {
     let out = rows
         .iter()
         .map(decision_from_row)
         .collect::<Result<Vec<_>, _>>()?;
+    if !certificates {
+        return Ok(without_certificates(out));
+    }
     let ids = referenced_batches(out.iter().filter_map(|(_, c)| c.as_ref()));
     let mut book = BatchBook::default();
     if !ids.is_empty() {
@@ -76,7 +85,7 @@ pub(crate) async fn decision(c: &Object, id: &QuoteId) -> Result<Option<StoredDe
         .prepare_cached(&format!("{SELECT} WHERE quote_id = $1"))
         .await?;
     let rows = c.query(&statement, &[&&id.0[..]]).await?;
-    Ok(decisions(c, &rows).await?.pop())
+    Ok(decisions(c, &rows, true).await?.pop())
 }
 
 pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
@@ -127,7 +136,7 @@ pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDec
     params.push(&fetch);
     let statement = c.prepare_cached(&sql).await?;
     let rows = c.query(&statement, &params).await?;
-    let mut items = decisions(c, &rows).await?;
+    let mut items = decisions(c, &rows, q.certificates).await?;
     let next = if items.len() > page as usize {
         items.truncate(page as usize);
         items.last().map(|d| DecisionCursor {
@@ -144,7 +153,7 @@ pub(crate) async fn after(c: &Object, seq: i64, n: u32) -> Result<Vec<StoredDeci
     let sql = format!("{SELECT} WHERE outcome = 1 AND seq > $1 ORDER BY seq LIMIT $2");
     let statement = c.prepare_cached(&sql).await?;
     let rows = c.query(&statement, &[&seq, &limit(n)]).await?;
-    decisions(c, &rows).await
+    decisions(c, &rows, true).await
 }
 
 pub(crate) async fn ids_after(c: &Object, seq: i64, n: u32) -> Result<Vec<(i64, QuoteId)>, Fail> {

@@ -3,7 +3,9 @@
 use std::collections::HashSet;
 
 use mdn_protocol::{Decision, Outcome, Quote, QuoteId};
-use mdn_store::certstore::{BatchBook, Unresolved, complete, decode_stored, referenced_batches};
+use mdn_store::certstore::{
+    BatchBook, Unresolved, complete, decode_stored, referenced_batches, without_certificates,
+};
 use mdn_store::decisions::{outcome_code, outcome_from_code};
 use mdn_store::{
     DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
@@ -55,10 +57,12 @@ fn decision_from_row(row: &Row<'_>) -> Result<Unresolved, Fail> {
     Ok((stored, certificate))
 }
 
+/// The decisions `stmt` selects, with their certificates rebuilt when `certificates` says so.
 fn collect(
     c: &Connection,
     stmt: &mut rusqlite::CachedStatement<'_>,
     params: impl rusqlite::Params,
+    certificates: bool,
 ) -> Result<Vec<StoredDecision>, Fail> {
     let mut out = Vec::new();
     {
@@ -66,6 +70,9 @@ fn collect(
         while let Some(row) = rows.next()? {
             out.push(decision_from_row(row)?);
         }
+    }
+    if !certificates {
+        return Ok(without_certificates(out));
     }
     let ids = referenced_batches(out.iter().filter_map(|(_, c)| c.as_ref()));
     let mut book = BatchBook::default();
@@ -101,7 +108,7 @@ pub(crate) fn decision(c: &Connection, id: &QuoteId) -> Result<Option<StoredDeci
         "SELECT {COLUMNS} FROM decisions d WHERE observed_at_ms = ?1 AND quote_id = ?2"
     ))?;
     for at in times.get(id).into_iter().flatten() {
-        if let Some(found) = collect(c, &mut stmt, params![at, &id.0[..]])?.pop() {
+        if let Some(found) = collect(c, &mut stmt, params![at, &id.0[..]], true)?.pop() {
             return Ok(Some(found));
         }
     }
@@ -146,7 +153,12 @@ pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecis
 fn list_in(c: &Connection, q: &DecisionQuery, scope: Scope) -> Result<Vec<StoredDecision>, Fail> {
     let (sql, values) = list_sql(q, scope);
     let mut stmt = c.prepare_cached(&sql)?;
-    collect(c, &mut stmt, params_from_iter(values.iter()))
+    collect(
+        c,
+        &mut stmt,
+        params_from_iter(values.iter()),
+        q.certificates,
+    )
 }
 
 /// The query of [`list_in`] and its parameters.
@@ -215,7 +227,7 @@ pub(crate) fn after(c: &Connection, seq: i64, n: u32) -> Result<Vec<StoredDecisi
         "SELECT {COLUMNS} FROM decisions d WHERE outcome = 1 AND seq > ?1 ORDER BY seq LIMIT ?2"
     );
     let mut stmt = c.prepare_cached(&sql)?;
-    collect(c, &mut stmt, params![seq, i64::from(n)])
+    collect(c, &mut stmt, params![seq, i64::from(n)], true)
 }
 
 pub(crate) fn ids_after(c: &Connection, seq: i64, n: u32) -> Result<Vec<(i64, QuoteId)>, Fail> {

@@ -240,6 +240,11 @@ impl BatchBook {
 /// A decision read from its row, with its certificate still as stored.
 pub type Unresolved = (StoredDecision, Option<StoredCertificate>);
 
+/// Decisions read with [`decode_stored`], left without their certificates.
+pub fn without_certificates(rows: Vec<Unresolved>) -> Vec<StoredDecision> {
+    rows.into_iter().map(|(stored, _)| stored).collect()
+}
+
 /// Puts the rebuilt certificates into decisions read with [`decode_stored`]; `book` holds (at
 /// least) the [`referenced_batches`] of `rows`.
 pub fn complete(rows: Vec<Unresolved>, book: &BatchBook) -> Result<Vec<StoredDecision>> {

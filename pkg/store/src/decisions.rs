@@ -118,6 +118,10 @@ pub struct DecisionQuery {
     pub after: Option<DecisionCursor>,
     /// At most this many items (backends cap it at [`MAX_PAGE`]).
     pub limit: u32,
+    /// Rebuild each validated decision's certificate (default). Without, items carry none: a
+    /// certificate kept by reference costs decoding its vote batches and their Merkle paths, most
+    /// of a listing's work, and a list of quotes does not show them.
+    pub certificates: bool,
 }
 
 /// The largest page a list returns.
@@ -133,6 +137,7 @@ impl Default for DecisionQuery {
             until_ms: None,
             after: None,
             limit: 100,
+            certificates: true,
         }
     }
 }

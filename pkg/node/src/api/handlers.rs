@@ -203,6 +203,9 @@ pub(crate) async fn quotes(
             })
             .transpose()?,
         limit,
+        // The list shows no certificate (`/api/v1/quotes/{id}` does): rebuilding them was
+        // most of a listing's cost.
+        certificates: false,
     };
     let page = state.store.list_decisions(&query).await?;
     let quarantine = state.reputation.quarantine_check();

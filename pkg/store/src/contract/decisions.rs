@@ -452,6 +452,23 @@ pub async fn certificates_by_batch_round_trip(store: &dyn Store) {
             assert_eq!(stored.decision, expected);
         }
     }
+    // Asked without certificates: the same page, every decision without one.
+    let bare = store
+        .list_decisions(&DecisionQuery {
+            limit: 50,
+            certificates: false,
+            ..DecisionQuery::default()
+        })
+        .await
+        .expect("list without certificates");
+    assert_eq!(bare.next, page.next);
+    assert_eq!(bare.items.len(), page.items.len());
+    for (bare, full) in bare.items.iter().zip(&page.items) {
+        let mut expected = full.decision.clone();
+        expected.certificate = None;
+        assert_eq!((bare.seq, &bare.decision), (full.seq, &expected));
+    }
+    assert!(page.items.iter().any(|s| s.decision.certificate.is_some()));
     assert_eq!(
         store.commit(&commits).await.expect("recommit"),
         report(0, 0, 700)
