@@ -8,9 +8,7 @@ use mdn_store::certstore::{
     BatchBook, Unresolved, complete, decode_stored, referenced_batches, without_certificates,
 };
 use mdn_store::decisions::{outcome_code, outcome_from_code};
-use mdn_store::{
-    DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
-};
+use mdn_store::{DecisionCounts, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -136,17 +134,8 @@ pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDec
     params.push(&fetch);
     let statement = c.prepare_cached(&sql).await?;
     let rows = c.query(&statement, &params).await?;
-    let mut items = decisions(c, &rows, q.certificates).await?;
-    let next = if items.len() > page as usize {
-        items.truncate(page as usize);
-        items.last().map(|d| DecisionCursor {
-            observed_at_ms: d.decision.quote.observed_at_ms,
-            seq: d.seq,
-        })
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = decisions(c, &rows, q.certificates).await?;
+    Ok(Page::from_one_past(items, page))
 }
 
 pub(crate) async fn after(c: &Object, seq: i64, n: u32) -> Result<Vec<StoredDecision>, Fail> {

@@ -7,9 +7,7 @@ use mdn_store::certstore::{
     BatchBook, Unresolved, complete, decode_stored, referenced_batches, without_certificates,
 };
 use mdn_store::decisions::{outcome_code, outcome_from_code};
-use mdn_store::{
-    DecisionCounts, DecisionCursor, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary,
-};
+use mdn_store::{DecisionCounts, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
@@ -128,7 +126,7 @@ enum Scope {
 /// are read apart (each newest first, at most a page and one) and merged.
 pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
     let page = q.effective_limit();
-    let mut items = if q.symbol.is_some() {
+    let items = if q.symbol.is_some() {
         let indexed_seq = crate::symbol_index::indexed_seq(c)?;
         let mut items = list_in(c, q, Scope::SymbolIndexed)?;
         items.extend(list_in(c, q, Scope::SymbolTail { indexed_seq })?);
@@ -137,16 +135,7 @@ pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecis
     } else {
         list_in(c, q, Scope::All)?
     };
-    let next = if items.len() > page as usize {
-        items.truncate(page as usize);
-        items.last().map(|d| DecisionCursor {
-            observed_at_ms: d.decision.quote.observed_at_ms,
-            seq: d.seq,
-        })
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::from_one_past(items, page))
 }
 
 /// Up to a page and one of the decisions matching `q` within `scope`, newest first.
@@ -312,6 +301,8 @@ pub(crate) fn symbols(c: &Connection) -> Result<Vec<SymbolSummary>, Fail> {
 
 #[cfg(test)]
 mod tests {
+    use mdn_store::DecisionCursor;
+
     use super::*;
 
     /// How SQLite plans a listing's query, one line per step.

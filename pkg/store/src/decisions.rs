@@ -158,6 +158,24 @@ pub struct Page<T> {
     pub next: Option<DecisionCursor>,
 }
 
+impl Page<StoredDecision> {
+    /// The page of `page` items from `items`, newest first, read one past the page: when that
+    /// extra one is there it is dropped and the page's last decision becomes the next cursor.
+    pub fn from_one_past(mut items: Vec<StoredDecision>, page: u32) -> Self {
+        let page = page as usize;
+        let next = if items.len() > page {
+            items.truncate(page);
+            items.last().map(|d| DecisionCursor {
+                observed_at_ms: d.decision.quote.observed_at_ms,
+                seq: d.seq,
+            })
+        } else {
+            None
+        };
+        Self { items, next }
+    }
+}
+
 /// Number of stored decisions per outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DecisionCounts {
@@ -200,5 +218,39 @@ pub fn outcome_from_code(code: i64) -> Option<Outcome> {
         2 => Some(Outcome::Rejected),
         3 => Some(Outcome::Expired),
         _ => None,
+    }
+}
+
+#[cfg(all(test, feature = "contract"))]
+mod tests {
+    use mdn_protocol::Outcome;
+
+    use super::{DecisionCursor, Page, StoredDecision};
+    use crate::contract::fixtures::commit;
+
+    fn stored(n: u64) -> Vec<StoredDecision> {
+        (0..n)
+            .rev()
+            .map(|i| StoredDecision {
+                seq: i64::try_from(i).expect("small") + 1,
+                decision: commit(i, Outcome::Validated).decision,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_past_the_page_becomes_the_next_cursor() {
+        let page = Page::from_one_past(stored(4), 3);
+        assert_eq!(page.items, stored(4)[..3].to_vec());
+        let last = &page.items[2];
+        assert_eq!(
+            page.next,
+            Some(DecisionCursor {
+                observed_at_ms: last.decision.quote.observed_at_ms,
+                seq: last.seq,
+            })
+        );
+        let end = Page::from_one_past(stored(3), 3);
+        assert_eq!((end.items.len(), end.next), (3, None));
     }
 }
