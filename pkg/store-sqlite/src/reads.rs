@@ -62,13 +62,29 @@ fn collect(
     params: impl rusqlite::Params,
     certificates: bool,
 ) -> Result<Vec<StoredDecision>, Fail> {
+    let out = unresolved(stmt, params)?;
+    resolve(c, out, certificates)
+}
+
+/// The decisions `stmt` selects, certificates as stored.
+fn unresolved(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Unresolved>, Fail> {
     let mut out = Vec::new();
-    {
-        let mut rows = stmt.query(params)?;
-        while let Some(row) = rows.next()? {
-            out.push(decision_from_row(row)?);
-        }
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        out.push(decision_from_row(row)?);
     }
+    Ok(out)
+}
+
+/// Rebuilds the certificates of `out` (reading the vote batches they refer to), or drops them.
+fn resolve(
+    c: &Connection,
+    out: Vec<Unresolved>,
+    certificates: bool,
+) -> Result<Vec<StoredDecision>, Fail> {
     if !certificates {
         return Ok(without_certificates(out));
     }
@@ -123,31 +139,29 @@ enum Scope {
 }
 
 /// A page of decisions matching `q`, newest first. With a symbol, the indexed entries and the tail
-/// are read apart (each newest first, at most a page and one) and merged.
+/// are read apart (each newest first, at most a page and one) and merged; certificates are rebuilt
+/// only for the decisions kept.
 pub(crate) fn list(c: &Connection, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
     let page = q.effective_limit();
-    let items = if q.symbol.is_some() {
+    let mut items = if q.symbol.is_some() {
         let indexed_seq = crate::symbol_index::indexed_seq(c)?;
         let mut items = list_in(c, q, Scope::SymbolIndexed)?;
         items.extend(list_in(c, q, Scope::SymbolTail { indexed_seq })?);
-        items.sort_by_key(|d| std::cmp::Reverse((d.decision.quote.observed_at_ms, d.seq)));
+        items.sort_by_key(|(d, _)| std::cmp::Reverse((d.decision.quote.observed_at_ms, d.seq)));
         items
     } else {
         list_in(c, q, Scope::All)?
     };
+    items.truncate(page as usize + 1);
+    let items = resolve(c, items, q.certificates)?;
     Ok(Page::from_one_past(items, page))
 }
 
 /// Up to a page and one of the decisions matching `q` within `scope`, newest first.
-fn list_in(c: &Connection, q: &DecisionQuery, scope: Scope) -> Result<Vec<StoredDecision>, Fail> {
+fn list_in(c: &Connection, q: &DecisionQuery, scope: Scope) -> Result<Vec<Unresolved>, Fail> {
     let (sql, values) = list_sql(q, scope);
     let mut stmt = c.prepare_cached(&sql)?;
-    collect(
-        c,
-        &mut stmt,
-        params_from_iter(values.iter()),
-        q.certificates,
-    )
+    unresolved(&mut stmt, params_from_iter(values.iter()))
 }
 
 /// The query of [`list_in`] and its parameters.
