@@ -25,6 +25,7 @@ use crate::clock::now_ms;
 use crate::events::Telemetry;
 use crate::gossip::{GossipBridge, GossipOutputs};
 use crate::proposer::{Proposer, ProposerConfig};
+use crate::recent_ids::RecentIds;
 use crate::reputation::{ReputationActor, ReputationHandle, ReputationLinks};
 use crate::runner::{RunnerOutputs, ScraperRunner};
 use crate::scheduler::Scheduler;
@@ -134,7 +135,8 @@ impl Node {
             );
         }
 
-        let writer = StoreWriter::new(store.clone(), telemetry.clone()).start();
+        let recent = Arc::new(RecentIds::default());
+        let writer = StoreWriter::new(store.clone(), telemetry.clone(), recent.clone()).start();
         let loaded = load_sources(&config);
         let reputation_handle = ReputationHandle::default();
         let reputation = start_reputation(
@@ -276,6 +278,7 @@ impl Node {
             validators: validators.clone(),
             network: network.clone(),
             store: store.clone(),
+            recent,
             telemetry: telemetry.clone(),
         };
         actix::spawn(sync.run(sync_rx));

@@ -242,6 +242,11 @@ impl Telemetry {
         let _ = self.events.send(event);
     }
 
+    /// Whether anyone subscribes to events now (so an event is worth building).
+    pub fn has_listeners(&self) -> bool {
+        self.events.receiver_count() > 0
+    }
+
     /// A new subscriber; a subscriber that falls behind loses the oldest events, never slows the node.
     pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
         self.events.subscribe()

@@ -24,6 +24,7 @@ pub mod latency;
 pub mod messages;
 pub mod metrics;
 pub mod proposer;
+pub mod recent_ids;
 pub mod reputation;
 pub mod runner;
 pub mod schedule;

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use mdn_protocol::{Outcome, QuoteId};
-use mdn_store::{SourceEvent, Store};
+use mdn_store::{DecisionCommit, SourceEvent, Store};
 
 use crate::clock::now_ms;
 use crate::events::{Counters, NodeEvent, QuoteEvent, Telemetry};
 use crate::messages::{CommitDecisions, PendingCommit, RecordSourceEvents};
+use crate::recent_ids::RecentIds;
 
 /// Largest number of decisions committed in one transaction.
 const MAX_BATCH: usize = 4096;
@@ -27,6 +28,7 @@ const RETRY_AFTER: Duration = Duration::from_millis(500);
 pub struct StoreWriter {
     store: Arc<dyn Store>,
     telemetry: Telemetry,
+    recent: Arc<RecentIds>,
     decisions: VecDeque<PendingCommit>,
     events: Vec<SourceEvent>,
     busy: bool,
@@ -35,11 +37,12 @@ pub struct StoreWriter {
 }
 
 impl StoreWriter {
-    /// A writer over `store`.
-    pub fn new(store: Arc<dyn Store>, telemetry: Telemetry) -> Self {
+    /// A writer over `store`; the ids of the validated decisions it commits go to `recent`.
+    pub fn new(store: Arc<dyn Store>, telemetry: Telemetry, recent: Arc<RecentIds>) -> Self {
         Self {
             store,
             telemetry,
+            recent,
             decisions: VecDeque::new(),
             events: Vec::new(),
             busy: false,
@@ -59,17 +62,23 @@ impl StoreWriter {
         self.busy = true;
         self.started = Instant::now();
         let take = self.decisions.len().min(MAX_BATCH);
-        let batch: Vec<PendingCommit> = self.decisions.drain(..take).collect();
+        // The batch goes to the store as it is (no copy) and comes back for the announcement,
+        // or for a retry.
+        let (commits, proposed_at): (Vec<_>, Vec<_>) = self
+            .decisions
+            .drain(..take)
+            .map(|p| (p.commit, p.proposed_at_ms))
+            .unzip();
+        let commits: Arc<[DecisionCommit]> = commits.into();
         let events = std::mem::take(&mut self.events);
         let store = self.store.clone();
         let commit_time = self.telemetry.metrics.store_commit.clone();
         let fut = async move {
-            let commits: Vec<_> = batch.iter().map(|p| p.commit.clone()).collect();
             let decided = if commits.is_empty() {
                 Ok(())
             } else {
                 let started = std::time::Instant::now();
-                let done = store.commit(&commits).await.map(|_| ());
+                let done = store.commit_shared(commits.clone()).await.map(|_| ());
                 commit_time.observe(started.elapsed().as_secs_f64());
                 done
             };
@@ -77,6 +86,10 @@ impl StoreWriter {
                 Ok(())
             } else {
                 store.record_source_events(&events).await
+            };
+            let batch = Committed {
+                commits,
+                proposed_at,
             };
             (batch, events, decided, recorded)
         };
@@ -87,8 +100,8 @@ impl StoreWriter {
             match decided {
                 Ok(()) => this.announce(&batch),
                 Err(err) => {
-                    tracing::error!(%err, n = batch.len(), "commit failed, will retry");
-                    for item in batch.into_iter().rev() {
+                    tracing::error!(%err, n = batch.proposed_at.len(), "commit failed, will retry");
+                    for item in batch.into_pending().into_iter().rev() {
                         this.decisions.push_front(item);
                     }
                     retry = true;
@@ -114,29 +127,63 @@ impl StoreWriter {
         self.telemetry.metrics.store_queue.set(depth);
     }
 
-    fn announce(&self, batch: &[PendingCommit]) {
+    /// Counts the committed decisions and their latency, remembers the validated ones' ids, and
+    /// publishes an event per decision when someone listens.
+    fn announce(&self, batch: &Committed) {
         let now = now_ms();
         let c = &self.telemetry.counters;
-        for item in batch {
-            let d = &item.commit.decision;
+        let listened = self.telemetry.has_listeners();
+        let mut validated = Vec::with_capacity(batch.commits.len());
+        for (commit, &proposed_at_ms) in batch.commits.iter().zip(&batch.proposed_at) {
+            let d = &commit.decision;
             let counter = match d.outcome {
                 Outcome::Validated => &c.validated,
                 Outcome::Rejected => &c.rejected,
                 Outcome::Expired => &c.expired,
             };
             Counters::add(counter, 1);
-            c.decision_latency.record(now - item.proposed_at_ms);
+            c.decision_latency.record(now - proposed_at_ms);
+            if !listened && d.outcome != Outcome::Validated {
+                continue;
+            }
             let id: QuoteId = d.quote.id();
-            let event = QuoteEvent {
-                id,
-                symbol: d.quote.symbol.clone(),
-                source: d.quote.source.clone(),
-                price: d.quote.price.to_string(),
-                observed_at: crate::api::rfc3339(d.quote.observed_at_ms),
-                latency_ms: now - item.proposed_at_ms,
-            };
-            self.telemetry.emit(NodeEvent::quote(d.outcome, event));
+            if d.outcome == Outcome::Validated {
+                validated.push(id);
+            }
+            if listened {
+                let event = QuoteEvent {
+                    id,
+                    symbol: d.quote.symbol.clone(),
+                    source: d.quote.source.clone(),
+                    price: d.quote.price.to_string(),
+                    observed_at: crate::api::rfc3339(d.quote.observed_at_ms),
+                    latency_ms: now - proposed_at_ms,
+                };
+                self.telemetry.emit(NodeEvent::quote(d.outcome, event));
+            }
         }
+        self.recent.remember(validated);
+    }
+}
+
+/// A batch handed to the store: the decisions, shared with it, and when each was proposed.
+struct Committed {
+    commits: Arc<[DecisionCommit]>,
+    proposed_at: Vec<i64>,
+}
+
+impl Committed {
+    /// Back to queue items, for a retry (a copy, but only after a failure).
+    fn into_pending(self) -> Vec<PendingCommit> {
+        self.commits
+            .iter()
+            .cloned()
+            .zip(self.proposed_at)
+            .map(|(commit, proposed_at_ms)| PendingCommit {
+                commit,
+                proposed_at_ms,
+            })
+            .collect()
     }
 }
 

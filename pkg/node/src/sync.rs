@@ -5,6 +5,7 @@
 //! peer that serves an invalid certificate is dropped from this round and logged. Also serves such
 //! requests.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use mdn_store::{DecisionCommit, Store};
 use tokio::sync::mpsc;
 
 use crate::events::{Counters, Telemetry};
+use crate::recent_ids::RecentIds;
 use crate::tally::effects_of;
 
 /// Largest page of decisions served or asked for.
@@ -100,6 +102,8 @@ pub struct SyncWorker {
     pub network: NetworkClient,
     /// The store.
     pub store: Arc<dyn Store>,
+    /// Validated decisions committed lately, which need no store lookup.
+    pub recent: Arc<RecentIds>,
     /// Counters.
     pub telemetry: Telemetry,
 }
@@ -138,7 +142,7 @@ impl SyncWorker {
         let mut stored = 0;
         loop {
             let (ids, ids_next) = self.page_ids(peer, cursor).await?;
-            let known = self.store.validated_among(&ids).await?;
+            let known = self.validated_among(&ids).await?;
             let next = if ids.iter().all(|id| known.contains(id)) {
                 Counters::add(&self.telemetry.counters.sync_skipped, ids.len() as u64);
                 ids_next.filter(|_| !ids.is_empty())
@@ -156,6 +160,10 @@ impl SyncWorker {
                 _ => return Ok(stored),
             }
         }
+    }
+
+    async fn validated_among(&self, ids: &[QuoteId]) -> Result<HashSet<QuoteId>, SyncError> {
+        validated_among(self.store.as_ref(), &self.recent, ids).await
     }
 
     /// Sends `request` to `peer`; a peer's error answer is an error.
@@ -237,7 +245,7 @@ impl SyncWorker {
         })
         .await
         .map_err(|e| SyncError::Invalid(format!("decoding task failed: {e}")))??;
-        let known = self.store.validated_among(&ids).await?;
+        let known = self.validated_among(&ids).await?;
         let missing: Vec<Decision> = decisions
             .into_iter()
             .zip(&ids)
@@ -273,6 +281,23 @@ impl SyncWorker {
     }
 }
 
+/// Which of `ids` are stored as validated: those committed lately from memory, only the rest from
+/// the store (a gossip-fed node finds nearly all of a peer's recent ids in memory).
+pub async fn validated_among(
+    store: &dyn Store,
+    recent: &RecentIds,
+    ids: &[QuoteId],
+) -> Result<HashSet<QuoteId>, SyncError> {
+    let (remembered, others) = recent.split(ids);
+    let mut known = if others.is_empty() {
+        HashSet::new()
+    } else {
+        store.validated_among(&others).await?
+    };
+    known.extend(remembered);
+    Ok(known)
+}
+
 /// A synced decision must be validated and carry a certificate that verifies.
 pub fn verify_synced(
     decision: &Decision,
@@ -291,4 +316,41 @@ pub fn verify_synced(
         .ok_or_else(|| SyncError::Invalid("validated decision without certificate".into()))?;
     cert.verify(&decision.quote, validators, network_id)
         .map_err(|e| SyncError::Invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use mdn_protocol::Outcome;
+    use mdn_store::contract::fixtures::commit;
+    use mdn_store_sqlite::SqliteStore;
+
+    use super::*;
+
+    /// Remembered ids are answered without the store; the others are asked of it.
+    #[tokio::test]
+    async fn remembered_ids_need_no_store_lookup() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(dir.path().join("node.db"))
+            .await
+            .expect("open");
+        let stored = [commit(1, Outcome::Validated), commit(2, Outcome::Rejected)];
+        store.commit(&stored).await.expect("commit");
+        let id = |c: &DecisionCommit| c.decision.quote.id();
+        let (validated, rejected) = (id(&stored[0]), id(&stored[1]));
+        // Remembered but never stored: only memory can say so.
+        let remembered = id(&commit(3, Outcome::Validated));
+        let unknown = id(&commit(4, Outcome::Validated));
+        let recent = RecentIds::with_capacity(16);
+        recent.remember([remembered]);
+
+        let known = validated_among(&store, &recent, &[validated, rejected, remembered, unknown])
+            .await
+            .expect("lookup");
+        assert_eq!(known, HashSet::from([validated, remembered]));
+
+        let all_remembered = validated_among(&store, &recent, &[remembered])
+            .await
+            .expect("lookup");
+        assert_eq!(all_remembered, HashSet::from([remembered]));
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use mdn_protocol::{Hash32, PublicKey, QuoteId, Symbol};
@@ -77,7 +78,10 @@ impl Store for SqliteStore {
     }
 
     async fn commit(&self, batch: &[DecisionCommit]) -> Result<CommitReport> {
-        let batch = batch.to_vec();
+        self.commit_shared(batch.into()).await
+    }
+
+    async fn commit_shared(&self, batch: Arc<[DecisionCommit]>) -> Result<CommitReport> {
         let (limits, symbol_tail_rows) = (self.id_index, self.symbol_tail_rows);
         self.worker
             .call("committing decisions", move |c| {

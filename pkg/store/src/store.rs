@@ -1,6 +1,7 @@
 //! The repository trait every backend implements.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use mdn_protocol::{Hash32, PublicKey, QuoteId, Symbol};
@@ -35,6 +36,12 @@ pub trait Store: Send + Sync {
     /// Rejected never becomes validated or back. Within one batch, later duplicates of a quote id
     /// collapse into the first, except that a validated one replaces an earlier expired one.
     async fn commit(&self, batch: &[DecisionCommit]) -> Result<CommitReport>;
+
+    /// [`Store::commit`] for a caller that can share the batch: a backend that commits on a
+    /// thread of its own takes it there as it is, where `commit` has to copy it.
+    async fn commit_shared(&self, batch: Arc<[DecisionCommit]>) -> Result<CommitReport> {
+        self.commit(&batch).await
+    }
 
     /// One stored decision by quote id.
     async fn decision(&self, id: &QuoteId) -> Result<Option<StoredDecision>>;
