@@ -138,7 +138,8 @@ env_section!(Store {
     pool_size
 });
 env_section!(Scripts {
-    dir, timeout_ms, max_operations, http_timeout_ms, max_response_bytes, workers, shadow_new
+    dir, timeout_ms, max_operations, http_timeout_ms, max_response_bytes, workers, splay_ms,
+    shadow_new
 } not_scalar { trusted_authors });
 env_section!(Api {
     listen,
@@ -273,6 +274,7 @@ mod tests {
             ("MDNODE_SCRIPTS_HTTP_TIMEOUT_MS", "9"),
             ("MDNODE_SCRIPTS_MAX_RESPONSE_BYTES", "10"),
             ("MDNODE_SCRIPTS_WORKERS", "11"),
+            ("MDNODE_SCRIPTS_SPLAY_MS", "250"),
             ("MDNODE_SCRIPTS_SHADOW_NEW", "false"),
             ("MDNODE_API_LISTEN", "0.0.0.0:1"),
             ("MDNODE_API_TOKEN", "t"),
@@ -294,6 +296,7 @@ mod tests {
         assert!(c.network.kademlia_server);
         assert_eq!(c.consensus.batch_interval_ms, 5);
         assert_eq!(c.scripts.workers, 11);
+        assert_eq!(c.scripts.splay_ms, 250);
         assert_eq!(c.api.token.as_deref(), Some("t"));
         assert!(c.api.test_hooks);
         assert_eq!(c.reputation.half_life_secs, 14);

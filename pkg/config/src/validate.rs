@@ -12,6 +12,9 @@ use crate::sections::Band;
 /// Largest band: 10,000 bp = 100%.
 const MAX_BPS: u32 = 10_000;
 
+/// Largest `scripts.splay_ms`: runs stay within a minute of their cron times.
+const MAX_SPLAY_MS: u64 = 60_000;
+
 /// Collects broken rules.
 #[derive(Default)]
 struct Problems(Vec<(String, String)>);
@@ -193,6 +196,12 @@ fn scripts(c: &Config, p: &mut Problems) {
     p.positive("scripts.http_timeout_ms", s.http_timeout_ms);
     p.positive("scripts.max_response_bytes", s.max_response_bytes);
     p.positive("scripts.workers", s.workers as u64);
+    if s.splay_ms > MAX_SPLAY_MS {
+        p.add(
+            "scripts.splay_ms",
+            format!("must be at most {MAX_SPLAY_MS} ms, got {}", s.splay_ms),
+        );
+    }
     hex_keys("scripts.trusted_authors", &s.trusted_authors, p);
 }
 

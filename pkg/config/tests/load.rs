@@ -257,6 +257,19 @@ fn problems_from_env_name_the_variable() {
 }
 
 #[test]
+fn a_splay_over_a_minute_is_refused_with_its_line() {
+    let err = Config::from_yaml_str("scripts:\n  splay_ms: 60001\n", "/x/node.yaml").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("/x/node.yaml:2:") && text.contains("scripts.splay_ms"),
+        "{text}"
+    );
+    assert!(text.contains("at most 60000 ms, got 60001"), "{text}");
+    let ok = Config::from_yaml_str("scripts:\n  splay_ms: 0\n", "/x/node.yaml").unwrap();
+    assert_eq!(ok.scripts.splay_ms, 0);
+}
+
+#[test]
 fn yaml_output_reads_back_the_same() {
     let config = Config::load_with_env(&example_path(), NO_ENV).unwrap();
     let text = config.to_yaml().unwrap();

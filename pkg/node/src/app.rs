@@ -28,7 +28,7 @@ use crate::proposer::{Proposer, ProposerConfig};
 use crate::recent_ids::RecentIds;
 use crate::reputation::{ReputationActor, ReputationHandle, ReputationLinks};
 use crate::runner::{RunnerOutputs, ScraperRunner};
-use crate::scheduler::Scheduler;
+use crate::scheduler::{Scheduler, Splay};
 use crate::script_share::{ScriptShare, ShareConfig};
 use crate::sources::{SourceSpec, load_sources};
 use crate::store_writer::StoreWriter;
@@ -240,8 +240,15 @@ impl Node {
                 .context("recording source load failures")?;
         }
         let scheduler = scheduler_ctx.run(
-            Scheduler::new(loaded.sources, runner.recipient())
-                .with_reputation(reputation.clone().recipient()),
+            Scheduler::new(
+                loaded.sources,
+                runner.recipient(),
+                Splay {
+                    node_key: public_key.0.to_vec(),
+                    splay_ms: config.scripts.splay_ms,
+                },
+            )
+            .with_reputation(reputation.clone().recipient()),
         );
 
         let scripts = ScriptShare::new(

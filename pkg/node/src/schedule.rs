@@ -42,6 +42,8 @@ pub enum TickAction {
 #[derive(Debug, Clone)]
 pub struct SourceSchedule {
     cron: Cron,
+    /// Every fire time is the cron time plus this (see [`splay_offset_ms`]).
+    offset_ms: i64,
     /// A run is in progress.
     running: bool,
     /// Operator paused the source.
@@ -58,6 +60,7 @@ impl SourceSchedule {
     pub fn new(cron: Cron) -> Self {
         Self {
             cron,
+            offset_ms: 0,
             running: false,
             paused: false,
             missed: 0,
@@ -65,13 +68,19 @@ impl SourceSchedule {
         }
     }
 
+    /// The same schedule with every fire time `offset_ms` after the cron time.
+    pub fn with_offset(mut self, offset_ms: i64) -> Self {
+        self.offset_ms = offset_ms;
+        self
+    }
+
     /// The first fire time strictly after `now_ms`, in ms; `None` if the expression never fires again.
     pub fn next_after(&self, now_ms: i64) -> Option<i64> {
-        let now = ms_to_datetime(now_ms)?;
+        let now = ms_to_datetime(now_ms.checked_sub(self.offset_ms)?)?;
         self.cron
             .find_next_occurrence(&now, false)
             .ok()
-            .map(|t| t.timestamp_millis())
+            .and_then(|t| t.timestamp_millis().checked_add(self.offset_ms))
     }
 
     /// Decides a tick that was due at `due_ms` and fires at `now_ms`. Occurrences between the two
@@ -145,6 +154,21 @@ impl SourceSchedule {
     }
 }
 
+/// How long after its cron times a source runs on this node: a fixed offset in `0..splay_ms`
+/// taken from a hash of the node's key and the source's name. Nodes and sources so spread their
+/// runs over the first `splay_ms` after each cron time instead of all fetching (and then
+/// proposing, verifying and voting) at the same instant; each source still runs once per cron
+/// time. `splay_ms` 0: on time.
+pub fn splay_offset_ms(node_key: &[u8], source: &str, splay_ms: u64) -> i64 {
+    if splay_ms == 0 {
+        return 0;
+    }
+    let digest = mdn_protocol::hash::sha256(&[b"mdn/splay", node_key, &[0], source.as_bytes()]);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest.0[..8]);
+    i64::try_from(u64::from_be_bytes(first) % splay_ms).unwrap_or(0)
+}
+
 fn ms_to_datetime(ms: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_millis_opt(ms).single()
 }
@@ -155,6 +179,38 @@ mod tests {
 
     fn every_two_seconds() -> SourceSchedule {
         SourceSchedule::new(parse_schedule("*/2 * * * * *").expect("valid"))
+    }
+
+    #[test]
+    fn an_offset_shifts_every_fire_time_and_keeps_the_spacing() {
+        let s = every_two_seconds().with_offset(700);
+        let t0 = 1_700_000_000_000; // an even second
+        assert_eq!(s.next_after(t0), Some(t0 + 700));
+        assert_eq!(s.next_after(t0 + 700), Some(t0 + 2_700));
+        assert_eq!(s.next_after(t0 + 699), Some(t0 + 700));
+        let mut late = every_two_seconds().with_offset(700);
+        // Fired on its shifted time: nothing missed.
+        assert_eq!(late.on_tick(t0 + 700, t0 + 700), TickAction::Run);
+        assert_eq!(late.missed(), 0);
+    }
+
+    #[test]
+    fn splay_offsets_are_fixed_in_range_and_spread() {
+        let node = [7u8; 32];
+        assert_eq!(splay_offset_ms(&node, "binance", 0), 0);
+        let a = splay_offset_ms(&node, "binance", 1000);
+        assert_eq!(a, splay_offset_ms(&node, "binance", 1000));
+        let offsets: Vec<i64> = (0..200)
+            .map(|i| splay_offset_ms(&node, &format!("source-{i}"), 1000))
+            .collect();
+        assert!(offsets.iter().all(|o| (0..1000).contains(o)));
+        // Spread over the range: each quarter of it gets some of 200 sources.
+        for quarter in 0..4 {
+            let n = offsets.iter().filter(|o| **o / 250 == quarter).count();
+            assert!(n >= 20, "quarter {quarter} got {n} of 200");
+        }
+        // Another node runs the same source at another time (for these two keys).
+        assert_ne!(a, splay_offset_ms(&[8u8; 32], "binance", 1000));
     }
 
     #[test]

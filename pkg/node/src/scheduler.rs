@@ -14,7 +14,7 @@ use crate::messages::{
     GetScheduleState, RunFinished, RunSource, SetPaused, SetShadow, SourceRunState,
 };
 use crate::reputation::ReputationInput;
-use crate::schedule::{SourceSchedule, TickAction};
+use crate::schedule::{SourceSchedule, TickAction, splay_offset_ms};
 use crate::script_share::AddSource;
 use crate::sources::SourceSpec;
 
@@ -23,20 +23,38 @@ struct Entry {
     schedule: SourceSchedule,
 }
 
+/// How this node spreads its sources' runs after their cron times (see [`splay_offset_ms`]).
+#[derive(Debug, Clone, Default)]
+pub struct Splay {
+    /// The node's public key: other nodes run the same source at other offsets.
+    pub node_key: Vec<u8>,
+    /// Offsets are below this (0: every run on its cron time).
+    pub splay_ms: u64,
+}
+
+impl Splay {
+    fn schedule(&self, spec: &SourceSpec) -> SourceSchedule {
+        let offset = splay_offset_ms(&self.node_key, &spec.name, self.splay_ms);
+        SourceSchedule::new(spec.cron.clone()).with_offset(offset)
+    }
+}
+
 /// Ticks sources on their schedules.
 pub struct Scheduler {
     entries: BTreeMap<String, Entry>,
     runner: Recipient<RunSource>,
     reputation: Option<Recipient<ReputationInput>>,
+    splay: Splay,
 }
 
 impl Scheduler {
-    /// A scheduler for `sources`, sending runs to `runner`.
-    pub fn new(sources: Vec<Arc<SourceSpec>>, runner: Recipient<RunSource>) -> Self {
+    /// A scheduler for `sources`, sending runs to `runner`, each source on its cron times
+    /// shifted as `splay` says.
+    pub fn new(sources: Vec<Arc<SourceSpec>>, runner: Recipient<RunSource>, splay: Splay) -> Self {
         let entries = sources
             .into_iter()
             .map(|spec| {
-                let schedule = SourceSchedule::new(spec.cron.clone());
+                let schedule = splay.schedule(&spec);
                 (spec.name.clone(), Entry { spec, schedule })
             })
             .collect();
@@ -44,6 +62,7 @@ impl Scheduler {
             entries,
             runner,
             reputation: None,
+            splay,
         }
     }
 
@@ -130,7 +149,7 @@ impl Handler<AddSource> for Scheduler {
         match self.entries.get_mut(&name) {
             Some(entry) => entry.spec = Arc::new(entry.spec.upgraded_to(&msg.spec)),
             None => {
-                let schedule = SourceSchedule::new(msg.spec.cron.clone());
+                let schedule = self.splay.schedule(&msg.spec);
                 let entry = Entry {
                     spec: msg.spec,
                     schedule,

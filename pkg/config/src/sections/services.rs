@@ -67,6 +67,10 @@ pub struct Scripts {
     pub max_response_bytes: u64,
     /// Scripts run in parallel at most (default 2).
     pub workers: usize,
+    /// Each source runs a fixed time in `0..splay_ms` after its cron times, different per node and
+    /// source (a hash of both), so that sources and nodes do not all fetch, propose and vote at
+    /// the same instant (default 1000 ms; 0: on the cron times; at most 60,000).
+    pub splay_ms: u64,
     /// Authors (ed25519 public keys, 64 hex) whose published scripts are trusted without an
     /// operator's approval (default none).
     pub trusted_authors: Vec<String>,
@@ -84,6 +88,7 @@ impl Default for Scripts {
             http_timeout_ms: 1500,
             max_response_bytes: 4 * 1024 * 1024,
             workers: 2,
+            splay_ms: 1000,
             trusted_authors: Vec::new(),
             shadow_new: true,
         }
