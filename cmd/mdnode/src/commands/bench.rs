@@ -154,9 +154,10 @@ async fn measure(
     let mut merged = empty.clone();
     let mut stages = vec![empty; STAGES.len()];
     let mut rates = Vec::new();
-    let mut expired = 0;
+    let (mut rejected, mut expired) = (0, 0);
     for (b, a) in before.iter().zip(&after) {
         rates.push((a.validated - b.validated) as f64 / secs);
+        rejected += a.rejected - b.rejected;
         expired += a.expired - b.expired;
         merged.add_window(&b.latency, &a.latency);
         for (stage, (x, y)) in stages.iter_mut().zip(b.stages.iter().zip(&a.stages)) {
@@ -180,6 +181,7 @@ async fn measure(
         secs
     );
     println!("validated quotes/s per node: mean {mean:.0}, min {min:.0}");
+    println!("rejected in window (all nodes): {rejected}");
     println!("expired in window (all nodes): {expired}");
     println!(
         "latency proposal→commit: p50 {}  p90 {}  p99 {}  mean {}",
@@ -212,6 +214,7 @@ const STAGES: [&str; 3] = ["received", "voted", "decided"];
 
 struct Snapshot {
     validated: u64,
+    rejected: u64,
     expired: u64,
     latency: Histogram,
     /// One histogram per [`STAGES`] entry.
@@ -272,6 +275,7 @@ async fn snapshot(
         let c = &v["counters"];
         out.push(Snapshot {
             validated: c["validated"].as_u64().context("counters.validated")?,
+            rejected: c["rejected"].as_u64().context("counters.rejected")?,
             expired: c["expired"].as_u64().context("counters.expired")?,
             latency: Histogram::read(&v["latency"], "latency")?,
             stages: STAGES
