@@ -340,7 +340,19 @@ async fn every_endpoint_answers_as_documented_on_a_running_network() {
     assert_eq!(cors.status, 200);
     assert_eq!(cors.header("access-control-allow-origin"), None);
 
-    // Metrics: every family, counters that moved, and agreement with /status.
+    // Metrics: every family, counters that moved, and agreement with /status. Node 0 runs its
+    // source up to `scripts.splay_ms` after each cron time, so its peers' quotes can be validated
+    // before its own first run has ended: wait for that run's metrics.
+    net.wait_for(
+        "a finished run of node 0's own source in its metrics",
+        Duration::from_secs(30),
+        || async {
+            let text = api.get("/metrics").await.text;
+            text.contains("mdn_script_runs_total{source=\"binance\"}")
+                .then_some(())
+        },
+    )
+    .await;
     let status = api.ok("/api/v1/status").await;
     let metrics = api.get("/metrics").await;
     assert_eq!(metrics.status, 200);
