@@ -1,7 +1,8 @@
 //! Hostile gossip against real nodes: a rogue libp2p peer (this test process, using the node's own
 //! network crate) joins a running network and publishes malformed, badly signed, unknown-signer,
 //! oversized, duplicate and replayed messages. Each is rejected or ignored as appropriate, the nodes
-//! keep validating, and the rogue's gossip score on the node drops.
+//! keep validating, and the rogue's gossip score on the node drops. A valid proposal that comes
+//! past its deadline is dropped unprocessed, without a penalty.
 
 mod common;
 
@@ -312,4 +313,99 @@ async fn forged_reputation_reports_are_rejected() {
         },
     )
     .await;
+}
+
+/// The seed of a fifth validator key that only this test process holds.
+const EXTRA_VALIDATOR_SEED: [u8; 32] = [5; 32];
+
+fn with_extra_validator(_node: usize, config: &mut mdn_config::Config) {
+    let key = PublicKey::from(&signing_key_from_seed(EXTRA_VALIDATOR_SEED).verifying_key());
+    config.validators.keys.push(key.to_hex());
+}
+
+async fn counter(net: &Net, name: &str) -> u64 {
+    net.status(0)
+        .await
+        .and_then(|s| s["counters"][name].as_u64())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proposal_past_its_deadline_is_dropped_unprocessed_and_unpunished() {
+    let net = Net::start(NetOptions {
+        postgres: false,
+        configure: Some(with_extra_validator),
+        ..NetOptions::default()
+    })
+    .await;
+    let mut peer = rogue(&net, false).await;
+    wait_connected_to_node0(&net, &peer.client).await;
+    let key = signing_key_from_seed(EXTRA_VALIDATOR_SEED);
+    let me = PublicKey::from(&key.verifying_key());
+    let (rejected_before, late_before) = (rejected(&net).await, counter(&net, "gossip_late").await);
+
+    // Signed by a validator, its quote fresh, but the batch made a minute ago: far past the vote
+    // timeout (5 s) and the clock skew (2 s) the network allows.
+    let now = common::now_ms();
+    let late_quote = quote(me);
+    let late = ObservationBatch::sign(
+        "mdn-test".into(),
+        1,
+        now - 60_000,
+        vec![late_quote.clone()],
+        &key,
+    );
+    publish(&peer.client, TopicKind::Observations, late.encode_to_vec()).await;
+    net.wait_for(
+        "node 0 counts the late batch",
+        Duration::from_secs(20),
+        || async { (counter(&net, "gossip_late").await > late_before).then_some(()) },
+    )
+    .await;
+
+    // The same proposer's next batch, on time, is voted on: node 0 handles its gossip in order,
+    // so by its vote on this one it has had every chance to vote on the late one.
+    let mut on_time_quote = quote(me);
+    on_time_quote.source = "okx".into();
+    let on_time = ObservationBatch::sign(
+        "mdn-test".into(),
+        2,
+        common::now_ms(),
+        vec![on_time_quote.clone()],
+        &key,
+    );
+    publish(
+        &peer.client,
+        TopicKind::Observations,
+        on_time.encode_to_vec(),
+    )
+    .await;
+    let node0 = net.layout.nodes[0].public_key;
+    let (late_id, on_time_id) = (late_quote.id(), on_time_quote.id());
+    let mut voted_on_late = false;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let (_, bytes) = tokio::time::timeout(left, peer.seen_votes.recv())
+            .await
+            .expect("node 0 voted on the on-time batch within 30 s")
+            .expect("vote stream open");
+        let batch = VoteBatch::decode_from_slice(&bytes).expect("a valid vote batch");
+        if batch.header.voter != node0 {
+            continue;
+        }
+        voted_on_late |= batch.votes.iter().any(|v| v.quote_id == late_id);
+        if batch.votes.iter().any(|v| v.quote_id == on_time_id) {
+            break;
+        }
+    }
+    assert!(
+        !voted_on_late,
+        "node 0 voted on a proposal past its deadline"
+    );
+    assert_eq!(
+        rejected(&net).await,
+        rejected_before,
+        "a late proposal is ignored, not rejected: its sender is not punished"
+    );
 }

@@ -25,6 +25,9 @@ pub enum NetworkEvent {
         propagation_source: PeerId,
         /// The peer that signed the gossipsub envelope (its author on the network layer).
         source_peer: Option<PeerId>,
+        /// When the network layer passed the message on: how long it then waited for the
+        /// application shows how far behind the application is.
+        received_at: std::time::Instant,
     },
     /// A peer asks for something; answer with [`crate::NetworkClient::respond`].
     InboundRequest {

@@ -268,6 +268,10 @@ impl Node {
         let bridge = GossipBridge {
             network_id: network_id.clone(),
             validators: validators.clone(),
+            deadline: mdn_consensus::Deadline {
+                vote_timeout_ms: ms(config.consensus.vote_timeout_ms),
+                max_clock_skew_ms: ms(config.consensus.max_clock_skew_ms),
+            },
             network: network.clone(),
             outputs: GossipOutputs {
                 voter: voter.recipient(),

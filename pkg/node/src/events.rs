@@ -37,6 +37,9 @@ pub struct Counters {
     pub gossip_rejected: Count,
     /// Gossip messages ignored (duplicates, replays, unknown validators).
     pub gossip_ignored: Count,
+    /// Valid proposals and vote batches dropped unprocessed for arriving past their deadline
+    /// (this node was behind on its gossip).
+    pub gossip_late: Count,
     /// Decisions pulled from peers by catch-up sync.
     pub synced: Count,
     /// Decisions a peer offered in catch-up sync that this node already had (not re-verified).
@@ -252,11 +255,15 @@ impl Telemetry {
         self.events.subscribe()
     }
 
-    /// Records a gossip message's verdict (`accept`, `reject`, `ignore`) by topic.
+    /// Records a gossip message's verdict (`accept`, `reject`, `ignore`, `late`) by topic.
     pub fn gossip_verdict(&self, topic: &'static str, verdict: &'static str, bytes: usize) {
         match verdict {
             "reject" => Counters::add(&self.counters.gossip_rejected, 1),
             "ignore" => Counters::add(&self.counters.gossip_ignored, 1),
+            "late" => {
+                Counters::add(&self.counters.gossip_ignored, 1);
+                Counters::add(&self.counters.gossip_late, 1);
+            }
             _ => {}
         }
         self.metrics.gossip(topic, verdict, bytes);

@@ -7,6 +7,9 @@
 //! Verdicts (see `docs/protocol.md` "Gossip validation"):
 //! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq or report
 //!   epoch → Reject;
+//! - a proposal or vote batch that arrives later than the vote timeout plus the allowed clock skew
+//!   after it was made → Ignore, unprocessed ([`mdn_consensus::Deadline`]: it can no longer change
+//!   a decision, and a node behind on its gossip must not spend its time on it); counted as `late`;
 //! - a reputation report made too far in the future or too long ago → Ignore;
 //! - script announcements: see [`crate::script_share`] (bad signature or network → Reject);
 //! - topics this build does not handle yet → Ignore.
@@ -15,6 +18,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix::Recipient;
+use mdn_consensus::Deadline;
 use mdn_consensus::replay::{ReplayGuard, SeqCheck};
 use mdn_network::{NetworkClient, NetworkEvent, Request, TopicKind, Verdict as Acceptance};
 use mdn_protocol::{
@@ -75,6 +79,8 @@ pub struct GossipBridge {
     pub network_id: String,
     /// The validator set.
     pub validators: Arc<ValidatorSet>,
+    /// Proposals and vote batches arriving later than this are dropped unprocessed.
+    pub deadline: Deadline,
     /// The network.
     pub network: NetworkClient,
     /// Destinations.
@@ -96,28 +102,38 @@ impl GossipBridge {
         let mut vote_seqs = ReplayGuard::new(4096, 1024);
         let mut report_epochs: HashMap<PublicKey, u64> = HashMap::new();
         while let Some(event) = events.recv().await {
+            let waiting = i64::try_from(events.len()).unwrap_or(i64::MAX);
+            self.telemetry.metrics.gossip_queue.set(waiting);
             match event {
                 NetworkEvent::Message {
                     kind,
                     data,
                     message_id,
                     propagation_source,
+                    received_at,
                     ..
                 } => {
                     let bytes = data.len();
-                    let verdict = match kind {
+                    let waited =
+                        i64::try_from(received_at.elapsed().as_millis()).unwrap_or(i64::MAX);
+                    let handled = match kind {
+                        TopicKind::Observations if self.deadline.waited_too_long(waited) => {
+                            Handled::Late
+                        }
                         TopicKind::Observations => {
                             self.on_observations(data, &mut observation_seqs).await
                         }
                         TopicKind::Votes => self.on_votes(data, &mut vote_seqs).await,
-                        TopicKind::Reputation => self.on_report(data, &mut report_epochs).await,
-                        TopicKind::Scripts => self.scripts.on_gossip(&data),
+                        TopicKind::Reputation => {
+                            self.on_report(data, &mut report_epochs).await.into()
+                        }
+                        TopicKind::Scripts => self.scripts.on_gossip(&data).into(),
                     };
                     self.telemetry
-                        .gossip_verdict(kind.as_str(), verdict_name(verdict), bytes);
+                        .gossip_verdict(kind.as_str(), handled.label(), bytes);
                     if let Err(err) = self
                         .network
-                        .report_validation(message_id, propagation_source, verdict)
+                        .report_validation(message_id, propagation_source, handled.verdict())
                         .await
                     {
                         tracing::debug!(%err, "could not report validation");
@@ -161,7 +177,7 @@ impl GossipBridge {
         }
     }
 
-    async fn on_observations(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Acceptance {
+    async fn on_observations(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Handled {
         let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
         let checked = verify_off_thread(move || {
             let batch = ObservationBatch::decode_from_slice(&data)?;
@@ -172,9 +188,12 @@ impl GossipBridge {
         .await;
         let batch = match accept_fresh(checked, seqs, |b| (b.proposer, b.seq)) {
             Ok(batch) => batch,
-            Err(verdict) => return verdict,
+            Err(verdict) => return verdict.into(),
         };
         self.scripts.note_batch(&batch);
+        if self.deadline.is_late(batch.created_at_ms, now_ms()) {
+            return Handled::Late;
+        }
         // Waits for room in the voter's mailbox: backpressure on the network loop.
         let _ = self
             .outputs
@@ -183,10 +202,10 @@ impl GossipBridge {
                 batch: Arc::new(batch),
             })
             .await;
-        Acceptance::Accept
+        Handled::Accepted
     }
 
-    async fn on_votes(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Acceptance {
+    async fn on_votes(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Handled {
         let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
         let checked = verify_off_thread(move || {
             let batch = VoteBatch::decode_from_slice(&data)?;
@@ -202,8 +221,11 @@ impl GossipBridge {
         .await;
         let batch = match accept_fresh(checked, seqs, |b| (b.header.voter, b.header.seq)) {
             Ok(batch) => batch,
-            Err(verdict) => return verdict,
+            Err(verdict) => return verdict.into(),
         };
+        if self.deadline.is_late(batch.header.created_at_ms, now_ms()) {
+            return Handled::Late;
+        }
         Counters::add(
             &self.telemetry.counters.votes_received,
             batch.votes.len() as u64,
@@ -215,7 +237,7 @@ impl GossipBridge {
                 batch: Arc::new(batch),
             })
             .await;
-        Acceptance::Accept
+        Handled::Accepted
     }
 }
 
@@ -268,12 +290,45 @@ const REPORT_SKEW_MS: i64 = 10_000;
 /// A report older than this is not news any more (ms).
 const REPORT_MAX_AGE_MS: i64 = 600_000;
 
-/// The verdict's metric label.
-fn verdict_name(verdict: Acceptance) -> &'static str {
-    match verdict {
-        Acceptance::Accept => "accept",
-        Acceptance::Reject => "reject",
-        Acceptance::Ignore => "ignore",
+/// What became of a gossiped message: its gossipsub verdict, and its metric label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handled {
+    /// Valid and passed on.
+    Accepted,
+    /// Invalid: its sender loses score.
+    Rejected,
+    /// Not passed on, no fault of its sender.
+    Ignored,
+    /// Valid but past its [`Deadline`]: dropped unprocessed (an `Ignore`).
+    Late,
+}
+
+impl Handled {
+    fn verdict(self) -> Acceptance {
+        match self {
+            Handled::Accepted => Acceptance::Accept,
+            Handled::Rejected => Acceptance::Reject,
+            Handled::Ignored | Handled::Late => Acceptance::Ignore,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Handled::Accepted => "accept",
+            Handled::Rejected => "reject",
+            Handled::Ignored => "ignore",
+            Handled::Late => "late",
+        }
+    }
+}
+
+impl From<Acceptance> for Handled {
+    fn from(verdict: Acceptance) -> Self {
+        match verdict {
+            Acceptance::Accept => Handled::Accepted,
+            Acceptance::Reject => Handled::Rejected,
+            Acceptance::Ignore => Handled::Ignored,
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use crate::latency::{BOUNDS_MS, LatencyHistogram};
 pub struct GossipLabels {
     /// Topic kind (`observations`, `votes`, ...).
     pub topic: &'static str,
-    /// `accept`, `reject` or `ignore`.
+    /// `accept`, `reject`, `ignore` or `late`.
     pub verdict: &'static str,
 }
 
@@ -49,6 +49,8 @@ pub struct Metrics {
     pub store_commit: Histogram,
     /// Decisions waiting in the store writer.
     pub store_queue: Gauge,
+    /// Network events (mostly gossip messages) waiting for the gossip bridge.
+    pub gossip_queue: Gauge,
     /// Live stream clients connected now.
     pub stream_clients: Gauge,
     /// Live stream clients dropped for being too slow.
@@ -171,6 +173,7 @@ impl Metrics {
             // 0.5 ms .. ~16 s.
             store_commit: Histogram::new(exponential_buckets(0.0005, 2.0, 16)),
             store_queue: Gauge::default(),
+            gossip_queue: Gauge::default(),
             stream_clients: Gauge::default(),
             stream_dropped: Counter::default(),
             api_rate_limited: Counter::default(),
@@ -219,6 +222,11 @@ impl Metrics {
             "store_queue_depth",
             "Decisions waiting in the store writer",
             metrics.store_queue.clone(),
+        );
+        r.register(
+            "gossip_queue_depth",
+            "Network events waiting for the gossip bridge",
+            metrics.gossip_queue.clone(),
         );
         r.register(
             "stream_clients",
@@ -361,10 +369,12 @@ mod tests {
         Counters::add(&counters.proposed, 5);
         Counters::add(&counters.votes_received, 2);
         metrics.store_queue.set(7);
+        metrics.gossip_queue.set(3);
         let text = metrics.encode();
         assert!(text.contains("mdn_quotes_proposed_total 5"), "{text}");
         assert!(text.contains("mdn_votes_received_total 2"), "{text}");
         assert!(text.contains("mdn_store_queue_depth 7"), "{text}");
+        assert!(text.contains("mdn_gossip_queue_depth 3"), "{text}");
         assert!(text.ends_with("# EOF\n"));
     }
 }

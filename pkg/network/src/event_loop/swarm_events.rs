@@ -99,6 +99,7 @@ impl EventLoop {
             message_id,
             propagation_source,
             source_peer: message.source,
+            received_at: std::time::Instant::now(),
         });
     }
 

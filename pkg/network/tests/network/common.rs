@@ -137,6 +137,7 @@ pub(crate) async fn next_message(
             message_id,
             propagation_source,
             source_peer,
+            ..
         } => Some((kind, data, message_id, propagation_source, source_peer)),
         _ => None,
     })

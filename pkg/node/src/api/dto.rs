@@ -150,6 +150,9 @@ pub struct CountersJson {
     pub gossip_rejected: u64,
     /// Gossip messages ignored.
     pub gossip_ignored: u64,
+    /// Valid proposals and vote batches dropped for arriving past their deadline (also counted
+    /// in `gossip_ignored`): this node was behind on its gossip.
+    pub gossip_late: u64,
     /// Decisions pulled from peers by catch-up sync.
     pub synced: u64,
     /// Source runs that failed.
@@ -168,6 +171,7 @@ impl From<&Counters> for CountersJson {
             equivocations: Counters::get(&c.equivocations),
             gossip_rejected: Counters::get(&c.gossip_rejected),
             gossip_ignored: Counters::get(&c.gossip_ignored),
+            gossip_late: Counters::get(&c.gossip_late),
             synced: Counters::get(&c.synced),
             run_failures: Counters::get(&c.run_failures),
         }
