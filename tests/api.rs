@@ -318,11 +318,43 @@ async fn every_endpoint_answers_as_documented_on_a_running_network() {
     api.post("/api/v1/sources/nope/pause", Some(TOKEN))
         .await
         .error(404, "not_found");
+    // Each source's next run: its cron time (every 2 s here) plus this node's fixed splay offset
+    // for it, below `scripts.splay_ms` (1 s by default).
+    let binance = |page: &serde_json::Value| {
+        page["items"]
+            .as_array()
+            .and_then(|i| i.iter().find(|s| s["name"] == "binance"))
+            .cloned()
+            .expect("binance in /sources")
+    };
+    let source = binance(&api.ok("/api/v1/sources").await);
+    let offset = source["splay_offset_ms"].as_i64().expect("splay offset");
+    let next = source["next_run_at_ms"]
+        .as_i64()
+        .expect("next run while active");
+    assert!((0..1000).contains(&offset), "{source}");
+    assert_eq!(
+        (next - offset).rem_euclid(2000),
+        0,
+        "on the cron grid: {source}"
+    );
+    assert!(next > common::now_ms() - 1000, "in the future: {source}");
+
     let paused = api.post(pause, Some(TOKEN)).await;
     assert_eq!(paused.status, 200, "{}", paused.text);
     assert_eq!(
         paused.json(),
         serde_json::json!({"name": "binance", "paused": true})
+    );
+    let source = binance(&api.ok("/api/v1/sources").await);
+    assert_eq!(
+        source["next_run_at_ms"],
+        serde_json::Value::Null,
+        "paused: {source}"
+    );
+    assert_eq!(
+        source["splay_offset_ms"], offset,
+        "the offset is fixed: {source}"
     );
     let resumed = api
         .post("/api/v1/sources/binance/resume", Some(TOKEN))

@@ -63,6 +63,11 @@ pub struct SourceRunState {
     pub missed: u64,
     /// Runs in shadow mode (voted on and scored, never in the consensus price).
     pub shadow: bool,
+    /// How long after each cron time this node runs the source (its splay offset).
+    pub splay_offset_ms: i64,
+    /// When the next run is due (ms since the epoch); `None` while paused or if the cron
+    /// expression never fires again.
+    pub next_run_at_ms: Option<i64>,
 }
 
 /// Asks the scheduler for every source's state.

@@ -152,6 +152,11 @@ impl SourceSchedule {
     pub fn runs(&self) -> u64 {
         self.runs
     }
+
+    /// How long after each cron time the source runs (its splay offset).
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms
+    }
 }
 
 /// How long after its cron times a source runs on this node: a fixed offset in `0..splay_ms`

@@ -192,6 +192,7 @@ impl Handler<GetScheduleState> for Scheduler {
     type Result = MessageResult<GetScheduleState>;
 
     fn handle(&mut self, _msg: GetScheduleState, _ctx: &mut Self::Context) -> Self::Result {
+        let now = now_ms();
         MessageResult(
             self.entries
                 .values()
@@ -203,6 +204,10 @@ impl Handler<GetScheduleState> for Scheduler {
                     runs: e.schedule.runs(),
                     missed: e.schedule.missed(),
                     shadow: e.spec.shadow,
+                    splay_offset_ms: e.schedule.offset_ms(),
+                    next_run_at_ms: (!e.schedule.paused())
+                        .then(|| e.schedule.next_after(now))
+                        .flatten(),
                 })
                 .collect(),
         )

@@ -70,6 +70,11 @@ pub(crate) struct SourceJson {
     runs: u64,
     /// Ticks skipped.
     missed: u64,
+    /// How long after each cron time this node runs the source (`scripts.splay_ms` spreads
+    /// sources and nodes over that window).
+    splay_offset_ms: i64,
+    /// When the next run is due (ms since the epoch); null while paused.
+    next_run_at_ms: Option<i64>,
     /// Runs in shadow mode (scored, never in the consensus price).
     shadow: bool,
     /// `active`, `shadow`, `paused` or `quarantined`.
@@ -168,6 +173,8 @@ pub(crate) async fn sources(state: web::Data<ApiState>) -> Result<HttpResponse, 
                 running: r.running,
                 runs: r.runs,
                 missed: r.missed,
+                splay_offset_ms: r.splay_offset_ms,
+                next_run_at_ms: r.next_run_at_ms,
                 shadow: r.shadow,
             }
         })
@@ -273,6 +280,8 @@ mod tests {
             running: true,
             runs: 4,
             missed: 1,
+            splay_offset_ms: 420,
+            next_run_at_ms: Some(5_420),
             shadow: false,
             status: "active".into(),
             quarantined: false,
@@ -300,7 +309,8 @@ mod tests {
             }),
         };
         let expected = json!({"name": "kraken", "schedule": "*/5 * * * * *", "paused": false,
-            "running": true, "runs": 4, "missed": 1, "shadow": false, "status": "active",
+            "running": true, "runs": 4, "missed": 1, "splay_offset_ms": 420,
+            "next_run_at_ms": 5420, "shadow": false, "status": "active",
             "quarantined": false, "score": {"local": 0.5, "network": null}, "acceptance": 1.0,
             "deviation": null, "staleness": null, "reliability": null,
             "symbols": [{"symbol": "BTC/USD", "score": {"local": null, "network": 0.25},
