@@ -54,6 +54,17 @@ export function formatAgo(t: string | number | Date, now = Date.now()): string {
   return `${Math.floor(s / 86400)}d ago`
 }
 
+/** "in 3s", "in 5m", "in 2h", "now" for a time at or before `now`. */
+export function formatIn(t: string | number | Date, now = Date.now()): string {
+  const ms = new Date(t).getTime() - now
+  if (!Number.isFinite(ms)) return '—'
+  const s = Math.round(ms / 1000)
+  if (s <= 0) return 'now'
+  if (s < 60) return `in ${s}s`
+  if (s < 3600) return `in ${Math.floor(s / 60)}m`
+  return `in ${Math.floor(s / 3600)}h`
+}
+
 /** "1d 2h", "3h 4m", "5m 6s", "7s". */
 export function formatDuration(secs: number): string {
   const d = Math.floor(secs / 86400)

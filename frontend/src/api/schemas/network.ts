@@ -62,6 +62,10 @@ export const source = z.object({
   running: z.boolean(),
   runs: count,
   missed: count,
+  // Added with `scripts.splay_ms`; absent on older nodes. The offset after each cron time at which
+  // this node runs the source, and when its next run is due (null while paused).
+  splay_offset_ms: count.optional(),
+  next_run_at_ms: z.number().int().nullable().optional(),
   shadow: z.boolean(),
   last_event: sourceEvent.nullable().optional(),
   // Added by the reputation work; absent on nodes without it. `status` is one of `sourceStatuses`

@@ -9,7 +9,7 @@ import {
   TableRow,
 } from '@/components/ui/table'
 import { ScoreBar } from '@/features/peers/score-bar'
-import { formatAgo, formatScore } from '@/lib/format'
+import { formatAgo, formatIn, formatScore } from '@/lib/format'
 import { cn } from '@/lib/utils'
 import { SourceActions } from './source-actions'
 import { SourceSparkline } from './score-history'
@@ -61,7 +61,15 @@ export function SourcesTable({
           >
             <TableCell>
               <div className="font-medium">{s.name}</div>
-              <div className="num text-[11px] text-muted-foreground">{s.schedule}</div>
+              <div className="num text-[11px] text-muted-foreground">
+                {s.schedule}
+                {s.splay_offset_ms !== undefined && ` +${s.splay_offset_ms} ms`}
+              </div>
+              {typeof s.next_run_at_ms === 'number' && (
+                <div className="num text-[11px] text-muted-foreground">
+                  next {formatIn(s.next_run_at_ms, now)}
+                </div>
+              )}
             </TableCell>
             <TableCell>
               <SourceState s={s} />

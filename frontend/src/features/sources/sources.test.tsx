@@ -12,6 +12,9 @@ describe('sources page', () => {
     expect(screen.getByText('97.0%')).toBeInTheDocument()
     expect(screen.getByText('paused')).toBeInTheDocument()
     expect(screen.getByText('shadow')).toBeInTheDocument()
+    // binance's splay offset after its cron time; kraken is paused, so it has no next run.
+    expect(screen.getByText('*/2 * * * * * +412 ms')).toBeInTheDocument()
+    expect(screen.getAllByText(/^next (in \d+[smh]|now)$/)).toHaveLength(1)
   })
 
   it('pauses a source with the saved bearer token', async () => {
