@@ -21,6 +21,9 @@ pub type Count = Counter<u64, AtomicU64>;
 pub struct Counters {
     /// Quotes this node proposed.
     pub proposed: Count,
+    /// Readings not proposed because their source reported a time no later than a reading of the
+    /// same symbol this node had already proposed (see [`crate::newer_readings`]).
+    pub not_newer: Count,
     /// Decisions reached: validated.
     pub validated: Count,
     /// Decisions reached: rejected.

@@ -23,6 +23,7 @@ pub mod gossip;
 pub mod latency;
 pub mod messages;
 pub mod metrics;
+pub mod newer_readings;
 pub mod proposer;
 pub mod recent_ids;
 pub mod reputation;

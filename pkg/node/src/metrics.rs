@@ -97,6 +97,12 @@ impl Metrics {
         );
         counter(
             &mut registry,
+            "readings_not_newer",
+            "Readings not proposed: their source's time was no later than one already proposed",
+            &counters.not_newer,
+        );
+        counter(
+            &mut registry,
             "votes_sent",
             "Votes this node cast",
             &counters.votes_sent,

@@ -15,6 +15,10 @@ use crate::byzantine::Byzantine;
 use crate::clock::now_ms;
 use crate::events::{Counters, Telemetry};
 use crate::messages::{Collected, VerifiedObservations};
+use crate::newer_readings::NewerReadings;
+
+/// (source, symbol) pairs whose latest proposed time is remembered.
+const MAX_PAIRS: usize = 200_000;
 
 /// Proposer settings.
 #[derive(Debug, Clone)]
@@ -38,6 +42,8 @@ pub struct Proposer {
     byzantine: Byzantine,
     buffer: Vec<Quote>,
     seq: u64,
+    /// Only readings newer than the last proposed one of their (source, symbol) are proposed.
+    newer: NewerReadings,
 }
 
 impl Proposer {
@@ -63,6 +69,7 @@ impl Proposer {
             byzantine,
             buffer: Vec::new(),
             seq,
+            newer: NewerReadings::new(MAX_PAIRS),
         }
     }
 
@@ -126,11 +133,21 @@ impl Handler<Collected> for Proposer {
     type Result = ();
 
     fn handle(&mut self, msg: Collected, _ctx: &mut Self::Context) {
-        let quotes: Vec<Quote> = msg
+        let collected = msg.quotes.len();
+        let newer: Vec<&ScrapedQuote> = msg
             .quotes
             .iter()
+            .filter(|q| self.newer.admit(&msg.source, &q.symbol, q.observed_at_ms))
+            .collect();
+        let quotes: Vec<Quote> = newer
+            .into_iter()
             .map(|q| self.to_quote(&msg.source, q))
             .collect();
+        let not_newer = collected - quotes.len();
+        if not_newer > 0 {
+            Counters::add(&self.telemetry.counters.not_newer, not_newer as u64);
+            tracing::debug!(source = %msg.source, not_newer, "readings no newer than those proposed");
+        }
         self.buffer.extend(quotes);
         if self.buffer.len() >= self.config.batch_max_quotes {
             self.flush();

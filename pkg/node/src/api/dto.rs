@@ -148,6 +148,8 @@ pub struct CountersJson {
     pub equivocations: u64,
     /// Gossip messages rejected as invalid.
     pub gossip_rejected: u64,
+    /// Readings not proposed: their source's time was no later than one already proposed.
+    pub not_newer: u64,
     /// Gossip messages ignored.
     pub gossip_ignored: u64,
     /// Valid proposals and vote batches dropped for arriving past their deadline (also counted
@@ -170,6 +172,7 @@ impl From<&Counters> for CountersJson {
             votes_received: Counters::get(&c.votes_received),
             equivocations: Counters::get(&c.equivocations),
             gossip_rejected: Counters::get(&c.gossip_rejected),
+            not_newer: Counters::get(&c.not_newer),
             gossip_ignored: Counters::get(&c.gossip_ignored),
             gossip_late: Counters::get(&c.gossip_late),
             synced: Counters::get(&c.synced),
