@@ -7,9 +7,11 @@
 //! Verdicts (see `docs/protocol.md` "Gossip validation"):
 //! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq or report
 //!   epoch → Reject;
-//! - a proposal or vote batch that arrives later than the vote timeout plus the allowed clock skew
-//!   after it was made → Ignore, unprocessed ([`mdn_consensus::Deadline`]: it can no longer change
-//!   a decision, and a node behind on its gossip must not spend its time on it); counted as `late`;
+//! - past its deadline ([`mdn_consensus::Deadline`]) → Ignore, unprocessed, counted as `late`: a
+//!   proposal that waited in this node's inbound queue more than a quarter of the vote timeout
+//!   (dropped before decoding), or a proposal or vote batch made more than the vote timeout plus
+//!   the allowed clock skew ago (dropped after its signature and replay checks). Either can no
+//!   longer be decided in time, and a node behind on its gossip must not spend its time on it;
 //! - a reputation report made too far in the future or too long ago → Ignore;
 //! - script announcements: see [`crate::script_share`] (bad signature or network → Reject);
 //! - topics this build does not handle yet → Ignore.
