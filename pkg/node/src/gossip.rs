@@ -4,7 +4,7 @@
 //! score), and only then handed to the voter or the tally. Inbound sync requests are answered from
 //! here too, each in its own task.
 //!
-//! Verdicts (see `docs/protocol.md` "Gossip validation"):
+//! Verdicts (see `docs/network.md` "Validation flow" and `docs/consensus.md` §4):
 //! - malformed bytes, wrong network id, unknown validator, bad signature, replayed seq or report
 //!   epoch → Reject;
 //! - past its deadline ([`mdn_consensus::Deadline`]) → Ignore, unprocessed, counted as `late`: a
