@@ -1,7 +1,9 @@
 //! `mdnode bench`: a load run on a local devnet. Starts the simulated exchange and N nodes (as
 //! `mdnode devnet` does) with every venue script on every node on a fast schedule, lets it warm up,
 //! then measures over a window: validated quotes per second, proposal → commit latency percentiles
-//! (from the nodes' own histograms, diffed over the window) and each node's resident memory.
+//! (from the nodes' own histograms, diffed over the window), the CPU time the nodes and the
+//! simulated exchange used in the window (and the nodes' CPU per validated quote, a figure that
+//! varies less between runs than throughput near capacity) and each node's resident memory.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -140,12 +142,19 @@ async fn measure(
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()?;
+    let pids: Vec<Option<u32>> = children.iter().map(|c| c.process.id()).collect();
+    let cpu_before: Vec<f64> = pids.iter().map(|p| cpu_secs(*p)).collect();
     let before = snapshot(&client, layout).await?;
     let started = std::time::Instant::now();
     eprintln!("bench: measuring {} s", args.duration_secs);
     tokio::time::sleep(Duration::from_secs(args.duration_secs)).await;
     let after = snapshot(&client, layout).await?;
     let secs = started.elapsed().as_secs_f64();
+    let cpu: Vec<f64> = pids
+        .iter()
+        .zip(&cpu_before)
+        .map(|(p, b)| cpu_secs(*p) - b)
+        .collect();
 
     let empty = Histogram {
         counts: vec![0; after[0].latency.counts.len()],
@@ -199,6 +208,18 @@ async fn measure(
             h.mean()
         );
     }
+    let node_cpu: f64 = cpu[1..].iter().sum();
+    let validated: f64 = rates.iter().sum::<f64>() * secs;
+    println!(
+        "CPU in window: nodes {:.2} cores ({:.1} µs per validated quote per node), simex {:.2} cores",
+        node_cpu / secs,
+        if validated > 0.0 {
+            node_cpu / validated * 1e6
+        } else {
+            f64::NAN
+        },
+        cpu[0] / secs
+    );
     println!(
         "node RSS (MiB): {}",
         rss.iter()
@@ -285,6 +306,32 @@ async fn snapshot(
         });
     }
     Ok(out)
+}
+
+/// CPU time (user + system) a process has used so far, in seconds (0 if unknown).
+fn cpu_secs(pid: Option<u32>) -> f64 {
+    let Some(pid) = pid else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces, so split after its closing
+    // parenthesis): state is field 3, utime and stime are fields 14 and 15 (proc(5)).
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // SAFETY: sysconf only reads a system constant.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if per_sec <= 0 {
+        return 0.0;
+    }
+    (ticks(11) + ticks(12)) as f64 / per_sec as f64
 }
 
 /// Resident memory of a process in KiB (0 if unknown).
