@@ -16,8 +16,9 @@ const MIB: usize = 1024 * KIB;
 /// Largest accepted network id, in bytes.
 pub const MAX_NETWORK_ID_LEN: usize = 64;
 
-/// Bytes gossipsub adds around a message's data (protobuf envelope: source peer id, sequence
-/// number, topic, signature and public key). The limit gossipsub enforces on a received message is
+/// Bytes gossipsub adds around a message's data (protobuf envelope: the topic and framing; our
+/// envelopes are anonymous, and a peer's envelope that carries a source, sequence number, signature
+/// and key also fits). The limit gossipsub enforces on a received message is
 /// the data limit plus this allowance, because gossipsub measures the encoded envelope there while
 /// it measures only the data when publishing.
 pub const ENVELOPE_ALLOWANCE: usize = KIB;

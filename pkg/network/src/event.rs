@@ -23,8 +23,6 @@ pub enum NetworkEvent {
         message_id: MessageId,
         /// The peer that forwarded the message to us (who gets the penalty on `Reject`).
         propagation_source: PeerId,
-        /// The peer that signed the gossipsub envelope (its author on the network layer).
-        source_peer: Option<PeerId>,
         /// When the network layer passed the message on: how long it then waited for the
         /// application shows how far behind the application is.
         received_at: std::time::Instant,

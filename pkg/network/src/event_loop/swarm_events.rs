@@ -98,7 +98,6 @@ impl EventLoop {
             data: message.data,
             message_id,
             propagation_source,
-            source_peer: message.source,
             received_at: std::time::Instant::now(),
         });
     }

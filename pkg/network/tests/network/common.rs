@@ -120,7 +120,7 @@ pub(crate) async fn publish_when_subscribed(
     .await
 }
 
-/// The next gossip message on `events`: (kind, data, message id, propagation source, source).
+/// The next gossip message on `events`: (kind, data, message id, propagation source).
 pub(crate) async fn next_message(
     events: &mut mpsc::Receiver<NetworkEvent>,
 ) -> (
@@ -128,7 +128,6 @@ pub(crate) async fn next_message(
     Vec<u8>,
     mdn_network::MessageId,
     PeerId,
-    Option<PeerId>,
 ) {
     next_event(events, |e| match e {
         NetworkEvent::Message {
@@ -136,9 +135,8 @@ pub(crate) async fn next_message(
             data,
             message_id,
             propagation_source,
-            source_peer,
             ..
-        } => Some((kind, data, message_id, propagation_source, source_peer)),
+        } => Some((kind, data, message_id, propagation_source)),
         _ => None,
     })
     .await

@@ -17,7 +17,7 @@ async fn quic_only_nodes_connect_gossip_and_request() {
     connected_to(&a.client, &[b.peer_id]).await;
 
     publish_when_subscribed(&b.client, TopicKind::Reputation, b"report".to_vec()).await;
-    let (kind, data, id, source, _) = next_message(&mut a.events).await;
+    let (kind, data, id, source) = next_message(&mut a.events).await;
     assert_eq!(
         (kind, data.as_slice()),
         (TopicKind::Reputation, &b"report"[..])
