@@ -24,7 +24,7 @@ use mdn_consensus::Deadline;
 use mdn_consensus::replay::{ReplayGuard, SeqCheck};
 use mdn_network::{NetworkClient, NetworkEvent, Request, TopicKind, Verdict as Acceptance};
 use mdn_protocol::{
-    Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, VoteBatch,
+    Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, Verdict, VoteBatch,
 };
 use tokio::sync::mpsc;
 
@@ -185,25 +185,22 @@ impl GossipBridge {
             let batch = ObservationBatch::decode_from_slice(&data)?;
             check_signer(&network_id, &batch.network_id, &validators, &batch.proposer)?;
             batch.verify()?;
-            Ok(batch)
+            Ok(VerifiedObservations::new(batch))
         })
         .await;
-        let batch = match accept_fresh(checked, seqs, |b| (b.proposer, b.seq)) {
-            Ok(batch) => batch,
+        let verified = match accept_fresh(checked, seqs, |v| (v.batch.proposer, v.batch.seq)) {
+            Ok(verified) => verified,
             Err(verdict) => return verdict.into(),
         };
-        self.scripts.note_batch(&batch);
-        if self.deadline.is_late(batch.created_at_ms, now_ms()) {
+        self.scripts.note_batch(&verified.batch);
+        if self
+            .deadline
+            .is_late(verified.batch.created_at_ms, now_ms())
+        {
             return Handled::Late;
         }
         // Waits for room in the voter's mailbox: backpressure on the network loop.
-        let _ = self
-            .outputs
-            .voter
-            .send(VerifiedObservations {
-                batch: Arc::new(batch),
-            })
-            .await;
+        let _ = self.outputs.voter.send(verified).await;
         Handled::Accepted
     }
 
@@ -217,28 +214,37 @@ impl GossipBridge {
                 &validators,
                 &batch.header.voter,
             )?;
-            batch.verify()?;
-            Ok(batch)
+            // The tally cuts certificate entries from accept votes: their audit paths come from
+            // the same pass over the tree as the root check.
+            let proofs = if batch.votes.iter().any(|v| v.verdict == Verdict::Accept) {
+                batch.verify_with_proofs()?
+            } else {
+                batch.verify()?;
+                Vec::new()
+            };
+            Ok(VerifiedVotes {
+                batch: Arc::new(batch),
+                proofs,
+            })
         })
         .await;
-        let batch = match accept_fresh(checked, seqs, |b| (b.header.voter, b.header.seq)) {
-            Ok(batch) => batch,
+        let verified = match accept_fresh(checked, seqs, |v| {
+            (v.batch.header.voter, v.batch.header.seq)
+        }) {
+            Ok(verified) => verified,
             Err(verdict) => return verdict.into(),
         };
-        if self.deadline.is_late(batch.header.created_at_ms, now_ms()) {
+        if self
+            .deadline
+            .is_late(verified.batch.header.created_at_ms, now_ms())
+        {
             return Handled::Late;
         }
         Counters::add(
             &self.telemetry.counters.votes_received,
-            batch.votes.len() as u64,
+            verified.batch.votes.len() as u64,
         );
-        let _ = self
-            .outputs
-            .tally
-            .send(VerifiedVotes {
-                batch: Arc::new(batch),
-            })
-            .await;
+        let _ = self.outputs.tally.send(verified).await;
         Handled::Accepted
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use actix::Message;
-use mdn_protocol::{ObservationBatch, Quote, QuoteId, VoteBatch};
+use mdn_protocol::{MerkleProof, ObservationBatch, Quote, QuoteId, VoteBatch};
 use mdn_scripts::ScrapedQuote;
 use mdn_store::{DecisionCommit, SourceEvent};
 
@@ -91,6 +91,20 @@ pub struct Collected {
 pub struct VerifiedObservations {
     /// The batch.
     pub batch: Arc<ObservationBatch>,
+    /// The id of each of its quotes, in order (computed where the batch is checked, off the actor
+    /// threads for gossiped batches).
+    pub ids: Vec<QuoteId>,
+}
+
+impl VerifiedObservations {
+    /// A checked `batch` with its quote ids.
+    pub fn new(batch: ObservationBatch) -> Self {
+        let ids = batch.quotes.iter().map(Quote::id).collect();
+        Self {
+            batch: Arc::new(batch),
+            ids,
+        }
+    }
 }
 
 /// Voter → tally: quotes proposed in the network (with their ids), so decisions can be stored.
@@ -109,6 +123,10 @@ pub struct Proposed {
 pub struct VerifiedVotes {
     /// The batch.
     pub batch: Arc<VoteBatch>,
+    /// Each vote's Merkle audit path, in vote order, when the batch holds an accept vote (for
+    /// certificate entries); empty otherwise. Computed where the batch is checked or built
+    /// ([`VoteBatch::verify_with_proofs`], [`VoteBatch::build_with_proofs`]).
+    pub proofs: Vec<MerkleProof>,
 }
 
 /// One decision on its way to the store.

@@ -111,9 +111,7 @@ impl Proposer {
                     tracing::debug!(%err, "publishing observations failed");
                 }
             });
-            if let Err(err) = self.voter.try_send(VerifiedObservations {
-                batch: Arc::new(batch),
-            }) {
+            if let Err(err) = self.voter.try_send(VerifiedObservations::new(batch)) {
                 tracing::warn!(%err, "own voter saturated, own batch not voted on");
             }
         }

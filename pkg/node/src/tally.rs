@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use mdn_consensus::{Decided, Evidence, Tally, VoteOutcome};
-use mdn_protocol::merkle::{prove_all, vote_leaf_hash};
+use mdn_protocol::merkle::vote_root_and_proofs;
 use mdn_protocol::{
     CertificateEntry, Decision, Encode, Hash32, Outcome, PublicKey, Quote, QuoteId, Verdict,
     VoteBatch,
@@ -302,15 +302,15 @@ impl Handler<VerifiedVotes> for TallyActor {
             self.batches
                 .insert((voter, batch.header.merkle_root), (batch.clone(), now));
         }
-        // All proofs at once: O(n log n) for the batch instead of O(n) per proof.
-        let mut proofs = if any_accept {
-            let leaves: Vec<_> = batch.votes.iter().map(vote_leaf_hash).collect();
-            prove_all(&leaves).into_iter().map(Some).collect()
-        } else {
-            vec![None; batch.votes.len()]
+        // The audit paths come with the batch (computed where it was checked or built); a sender
+        // that left them out costs a pass over the tree here.
+        let proofs = match msg.proofs {
+            p if !any_accept || p.len() == batch.votes.len() => p,
+            _ => vote_root_and_proofs(&batch.votes).1,
         };
-        for (index, vote) in batch.votes.iter().enumerate() {
-            let proof = proofs.get_mut(index).and_then(Option::take);
+        let mut proofs = proofs.into_iter();
+        for vote in batch.votes.iter() {
+            let proof = proofs.next().filter(|_| any_accept);
             let entry = (vote.verdict == Verdict::Accept)
                 .then_some(())
                 .and(proof)

@@ -185,14 +185,26 @@ impl Voter {
     fn publish(&mut self, votes: Vec<Vote>) {
         self.seq += 1;
         let n = votes.len() as u64;
-        let batch = match VoteBatch::build(
-            self.config.network_id.clone(),
-            self.seq,
-            now_ms(),
-            votes,
-            &self.key,
-        ) {
-            Ok(b) => b,
+        let built = if votes.iter().any(|v| v.verdict == Verdict::Accept) {
+            VoteBatch::build_with_proofs(
+                self.config.network_id.clone(),
+                self.seq,
+                now_ms(),
+                votes,
+                &self.key,
+            )
+        } else {
+            let batch = VoteBatch::build(
+                self.config.network_id.clone(),
+                self.seq,
+                now_ms(),
+                votes,
+                &self.key,
+            );
+            batch.map(|b| (b, Vec::new()))
+        };
+        let (batch, proofs) = match built {
+            Ok(built) => built,
             Err(err) => {
                 tracing::error!(%err, "could not build vote batch");
                 return;
@@ -216,6 +228,7 @@ impl Voter {
             .tally
             .try_send(VerifiedVotes {
                 batch: Arc::new(batch),
+                proofs,
             })
             .is_err()
         {
@@ -276,8 +289,7 @@ impl Handler<VerifiedObservations> for Voter {
         let now = now_ms();
         let from_peer = (msg.batch.proposer != self.own).then_some(msg.batch.created_at_ms);
         let mut proposed = Vec::with_capacity(msg.batch.quotes.len());
-        for quote in &msg.batch.quotes {
-            let id = quote.id();
+        for (quote, &id) in msg.batch.quotes.iter().zip(&msg.ids) {
             proposed.push((id, quote.clone()));
             if self.seen.contains_key(&id) {
                 continue;

@@ -113,16 +113,29 @@ fn path(m: usize, leaves: &[Hash32], out: &mut Vec<Hash32>) {
 /// Audit paths of every leaf, in leaf order, in O(n log n) hashes (the same paths as [`prove`]).
 /// Empty when the tree has more than `u32::MAX` leaves.
 pub fn prove_all(leaves: &[Hash32]) -> Vec<MerkleProof> {
+    root_and_proofs(leaves).1
+}
+
+/// The root ([`root`]) and every leaf's audit path ([`prove_all`]) from one pass over the tree.
+/// The paths are empty when the tree has more than `u32::MAX` leaves.
+pub fn root_and_proofs(leaves: &[Hash32]) -> (Hash32, Vec<MerkleProof>) {
     if u32::try_from(leaves.len()).is_err() {
-        return Vec::new();
+        return (root(leaves), Vec::new());
     }
     let mut paths = vec![Vec::new(); leaves.len()];
-    all_paths(leaves, &mut paths);
-    paths
+    let root = all_paths(leaves, &mut paths);
+    let proofs = paths
         .into_iter()
         .zip(0u32..)
         .map(|(siblings, index)| MerkleProof { index, siblings })
-        .collect()
+        .collect();
+    (root, proofs)
+}
+
+/// Merkle root over the votes of a batch and every vote's audit path, hashing each vote once.
+pub fn vote_root_and_proofs(votes: &[Vote]) -> (Hash32, Vec<MerkleProof>) {
+    let leaves: Vec<Hash32> = votes.iter().map(vote_leaf_hash).collect();
+    root_and_proofs(&leaves)
 }
 
 /// Appends each leaf's siblings within `leaves` to `paths` (deepest first); returns the subtree root.
@@ -279,7 +292,9 @@ mod tests {
     fn prove_all_matches_prove() {
         for n in [1usize, 2, 3, 5, 8, 13, 64, 100] {
             let l = leaves(n);
-            let all = prove_all(&l);
+            let (r, all) = root_and_proofs(&l);
+            assert_eq!(r, root(&l), "n={n}");
+            assert_eq!(all, prove_all(&l), "n={n}");
             for (i, p) in all.iter().enumerate() {
                 assert_eq!(Some(p), prove(&l, i).as_ref(), "n={n} i={i}");
             }

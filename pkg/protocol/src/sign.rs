@@ -5,9 +5,10 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 
 use crate::encoding::MAX_VOTES_PER_BATCH;
 use crate::hash::{TAG_OBSERVATION_BATCH, TAG_VOTE_BATCH, tagged_encoding};
-use crate::merkle::vote_root;
+use crate::merkle::{vote_root, vote_root_and_proofs};
 use crate::types::{
-    Hash32, ObservationBatch, PublicKey, Quote, Signature, Vote, VoteBatch, VoteBatchHeader,
+    Hash32, MerkleProof, ObservationBatch, PublicKey, Quote, Signature, Vote, VoteBatch,
+    VoteBatchHeader,
 };
 
 /// Why a signed message does not verify (or cannot be built).
@@ -219,6 +220,32 @@ impl VoteBatch {
         votes: Vec<Vote>,
         key: &SigningKey,
     ) -> Result<Self, SignatureError> {
+        let root = vote_root(&votes);
+        Self::sign_over(network_id, seq, created_at_ms, votes, root, key)
+    }
+
+    /// [`Self::build`], and every vote's audit path (in vote order) from the same pass over the
+    /// tree.
+    pub fn build_with_proofs(
+        network_id: String,
+        seq: u64,
+        created_at_ms: i64,
+        votes: Vec<Vote>,
+        key: &SigningKey,
+    ) -> Result<(Self, Vec<MerkleProof>), SignatureError> {
+        let (root, proofs) = vote_root_and_proofs(&votes);
+        let batch = Self::sign_over(network_id, seq, created_at_ms, votes, root, key)?;
+        Ok((batch, proofs))
+    }
+
+    fn sign_over(
+        network_id: String,
+        seq: u64,
+        created_at_ms: i64,
+        votes: Vec<Vote>,
+        merkle_root: Hash32,
+        key: &SigningKey,
+    ) -> Result<Self, SignatureError> {
         let vote_count = u32::try_from(votes.len())
             .ok()
             .filter(|n| *n as usize <= MAX_VOTES_PER_BATCH)
@@ -232,7 +259,7 @@ impl VoteBatch {
             seq,
             created_at_ms,
             vote_count,
-            merkle_root: vote_root(&votes),
+            merkle_root,
         };
         let signature = key.sign(&header.signing_bytes()).into();
         Ok(Self {
@@ -244,13 +271,37 @@ impl VoteBatch {
 
     /// Checks the vote count and Merkle root against the votes carried (no signature check).
     pub fn check_contents(&self) -> Result<(), SignatureError> {
+        self.check_count()?;
+        self.check_root(vote_root(&self.votes))
+    }
+
+    /// Checks the count, the Merkle root and the voter's signature over the header.
+    pub fn verify(&self) -> Result<(), SignatureError> {
+        self.check_contents()?;
+        self.check_signature()
+    }
+
+    /// [`Self::verify`], and returns every vote's audit path (in vote order) from the same pass
+    /// over the tree: what a tally needs to cut certificate entries from the batch.
+    pub fn verify_with_proofs(&self) -> Result<Vec<MerkleProof>, SignatureError> {
+        self.check_count()?;
+        let (root, proofs) = vote_root_and_proofs(&self.votes);
+        self.check_root(root)?;
+        self.check_signature()?;
+        Ok(proofs)
+    }
+
+    fn check_count(&self) -> Result<(), SignatureError> {
         if self.header.vote_count as usize != self.votes.len() {
             return Err(SignatureError::VoteCountMismatch {
                 header: self.header.vote_count,
                 actual: self.votes.len(),
             });
         }
-        let computed = vote_root(&self.votes);
+        Ok(())
+    }
+
+    fn check_root(&self, computed: Hash32) -> Result<(), SignatureError> {
         if computed != self.header.merkle_root {
             return Err(SignatureError::MerkleRootMismatch {
                 header: self.header.merkle_root,
@@ -260,9 +311,7 @@ impl VoteBatch {
         Ok(())
     }
 
-    /// Checks the count, the Merkle root and the voter's signature over the header.
-    pub fn verify(&self) -> Result<(), SignatureError> {
-        self.check_contents()?;
+    fn check_signature(&self) -> Result<(), SignatureError> {
         verify_one(
             &self.header.signing_bytes(),
             &self.header.voter,

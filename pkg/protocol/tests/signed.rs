@@ -4,6 +4,7 @@
 mod common;
 
 use common::fixture::{NETWORK_ID, fixture};
+use mdn_protocol::merkle::{prove_all, verify_proof, vote_leaf_hash};
 use mdn_protocol::{
     DecisionError, Decode, Encode, ObservationBatch, Outcome, QuoteError, SignatureError,
     VoteBatch, generate_signing_key, verify_vote_batches,
@@ -81,7 +82,46 @@ proptest! {
         let i = i.index(bytes.len());
         bytes[i] ^= x;
         prop_assert!(VoteBatch::decode_from_slice(&bytes).map_or(true, |b| b.verify().is_err()));
+        prop_assert!(
+            VoteBatch::decode_from_slice(&bytes).map_or(true, |b| b.verify_with_proofs().is_err())
+        );
     }
+}
+
+#[test]
+fn verify_with_proofs_returns_each_votes_path_to_the_signed_root() {
+    let f = fixture();
+    for b in &f.vote_batches {
+        let proofs = b.verify_with_proofs().unwrap();
+        let leaves: Vec<_> = b.votes.iter().map(vote_leaf_hash).collect();
+        assert_eq!(proofs, prove_all(&leaves));
+        for (leaf, proof) in leaves.iter().zip(&proofs) {
+            verify_proof(leaf, proof, b.header.vote_count, &b.header.merkle_root).unwrap();
+        }
+    }
+    let mut changed = f.vote_batches[1].clone();
+    changed.votes[0].quote_id.0[0] ^= 1;
+    assert!(matches!(
+        changed.verify_with_proofs(),
+        Err(SignatureError::MerkleRootMismatch { .. })
+    ));
+    let mut forged = f.vote_batches[1].clone();
+    forged.signature.0[5] ^= 1;
+    assert!(matches!(
+        forged.verify_with_proofs(),
+        Err(SignatureError::BadSignature { .. })
+    ));
+}
+
+#[test]
+fn build_with_proofs_builds_the_same_batch_and_its_paths() {
+    let f = fixture();
+    let votes = f.vote_batches[2].votes.clone();
+    let plain = VoteBatch::build(NETWORK_ID.into(), 9, 1_000, votes.clone(), &f.keys[0]).unwrap();
+    let (batch, proofs) =
+        VoteBatch::build_with_proofs(NETWORK_ID.into(), 9, 1_000, votes, &f.keys[0]).unwrap();
+    assert_eq!(batch, plain);
+    assert_eq!(proofs, batch.verify_with_proofs().unwrap());
 }
 
 #[test]
