@@ -46,7 +46,7 @@ pub(crate) struct Behaviour {
 
 /// Identify protocol version for `network_id`; peers announcing another one are disconnected.
 pub(crate) fn protocol_version(network_id: &str) -> String {
-    format!("/mdn/{network_id}/1.0.0")
+    format!("/mdn/{network_id}/1.1.0")
 }
 
 /// Message id = SHA-256 of the data: stable across Rust versions and nodes, and identical
