@@ -185,25 +185,15 @@ impl Voter {
     fn publish(&mut self, votes: Vec<Vote>) {
         self.seq += 1;
         let n = votes.len() as u64;
-        let built = if votes.iter().any(|v| v.verdict == Verdict::Accept) {
-            VoteBatch::build_with_proofs(
-                self.config.network_id.clone(),
-                self.seq,
-                now_ms(),
-                votes,
-                &self.key,
-            )
-        } else {
-            let batch = VoteBatch::build(
-                self.config.network_id.clone(),
-                self.seq,
-                now_ms(),
-                votes,
-                &self.key,
-            );
-            batch.map(|b| (b, Vec::new()))
-        };
-        let (batch, proofs) = match built {
+        // The audit paths go to the own tally with the batch (it cuts certificate entries from
+        // the accept votes), computed in the same pass as the root.
+        let (batch, proofs) = match VoteBatch::build_with_proofs(
+            self.config.network_id.clone(),
+            self.seq,
+            now_ms(),
+            votes,
+            &self.key,
+        ) {
             Ok(built) => built,
             Err(err) => {
                 tracing::error!(%err, "could not build vote batch");

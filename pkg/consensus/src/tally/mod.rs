@@ -337,13 +337,15 @@ impl Tally {
         self.decided.insert(quote_id, outcome);
         self.decided_order.push_back((now_ms, quote_id));
         self.forget_decided(now_ms);
+        let votes = vote_list(&p);
+        // The quote is closed: its accept entries move into the certificate (in voter order).
         let certificate = (outcome == Outcome::Validated).then(|| Certificate {
             quote_id,
             entries: p
                 .votes
-                .values()
+                .into_values()
                 .filter(|v| v.verdict == Verdict::Accept)
-                .filter_map(|v| v.entry.clone())
+                .filter_map(|v| v.entry)
                 .collect(),
         });
         Some(Decided {
@@ -352,7 +354,7 @@ impl Tally {
             decided_at_ms: now_ms,
             first_seen_ms: p.first_seen_ms,
             certificate,
-            votes: vote_list(&p),
+            votes,
         })
     }
 
