@@ -132,15 +132,12 @@ impl Handler<Collected> for Proposer {
 
     fn handle(&mut self, msg: Collected, _ctx: &mut Self::Context) {
         let collected = msg.quotes.len();
-        let newer: Vec<&ScrapedQuote> = msg
-            .quotes
-            .iter()
-            .filter(|q| self.newer.admit(&msg.source, &q.symbol, q.observed_at_ms))
-            .collect();
-        let quotes: Vec<Quote> = newer
-            .into_iter()
-            .map(|q| self.to_quote(&msg.source, q))
-            .collect();
+        let mut quotes = Vec::with_capacity(collected);
+        for q in msg.quotes.iter() {
+            if self.newer.admit(&msg.source, &q.symbol, q.observed_at_ms) {
+                quotes.push(self.to_quote(&msg.source, q));
+            }
+        }
         let not_newer = collected - quotes.len();
         if not_newer > 0 {
             Counters::add(&self.telemetry.counters.not_newer, not_newer as u64);
