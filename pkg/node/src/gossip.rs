@@ -24,7 +24,7 @@ use mdn_consensus::Deadline;
 use mdn_consensus::replay::{ReplayGuard, SeqCheck};
 use mdn_network::{NetworkClient, NetworkEvent, Request, TopicKind, Verdict as Acceptance};
 use mdn_protocol::{
-    Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, Verdict, VoteBatch,
+    Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, VoteBatch,
 };
 use tokio::sync::mpsc;
 
@@ -216,12 +216,7 @@ impl GossipBridge {
             )?;
             // The tally cuts certificate entries from accept votes: their audit paths come from
             // the same pass over the tree as the root check.
-            let proofs = if batch.votes.iter().any(|v| v.verdict == Verdict::Accept) {
-                batch.verify_with_proofs()?
-            } else {
-                batch.verify()?;
-                Vec::new()
-            };
+            let proofs = batch.verify_with_proofs()?;
             Ok(VerifiedVotes {
                 batch: Arc::new(batch),
                 proofs,
