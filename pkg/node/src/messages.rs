@@ -123,8 +123,8 @@ pub struct Proposed {
 pub struct VerifiedVotes {
     /// The batch.
     pub batch: Arc<VoteBatch>,
-    /// Each vote's Merkle audit path, in vote order, for the certificate entries of accept votes
-    /// (may be empty when the batch holds none). Computed where the batch is checked or built
+    /// Each vote's Merkle audit path, in vote order, for the certificate entries of accept votes.
+    /// Computed where the batch is checked or built
     /// ([`VoteBatch::verify_with_proofs`], [`VoteBatch::build_with_proofs`]).
     pub proofs: Vec<MerkleProof>,
 }
