@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use self::process::{Child, spawn_logged, wait_for_line};
+use crate::commands::shutdown::Shutdown;
 use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions, NodePlan};
 
 /// Arguments of `mdnode devnet`.
@@ -74,6 +75,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn run_async(args: Args) -> anyhow::Result<()> {
+    // Listening from the start: a signal during start-up stops the children already started.
+    let mut shutdown = Shutdown::listen()?;
     let exe = std::env::current_exe().context("locating the mdnode binary")?;
     // A fresh token per devnet for operator changes (pause/resume in the UI's settings).
     let api_token = hex::encode(mdn_protocol::generate_signing_key()?.to_bytes())[..32].to_owned();
@@ -96,7 +99,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     .await?;
     let mut children: Vec<Child> = Vec::new();
 
-    let result = async {
+    let started = async {
         let simex_log = layout.dir.join("simex.log");
         let mut simex_args = vec![
             "simex".to_owned(),
@@ -137,17 +140,16 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         if args.check_only {
             return Ok(());
         }
-        tokio::select! {
-            _ = crate::commands::run::wait_for_shutdown() => {
-                println!("stopping devnet");
-                Ok(())
-            }
-            exited = process::any_exited(&mut children) => {
-                Err(anyhow::anyhow!("{exited}; stopping the devnet"))
-            }
+        let exited = process::any_exited(&mut children).await;
+        Err(anyhow::anyhow!("{exited}; stopping the devnet"))
+    };
+    let result = tokio::select! {
+        result = started => result,
+        () = shutdown.wait() => {
+            println!("stopping devnet");
+            Ok(())
         }
-    }
-    .await;
+    };
     process::stop_all(&mut children, Duration::from_secs(10)).await;
     result
 }

@@ -7,5 +7,6 @@ pub(crate) mod migrate;
 pub(crate) mod run;
 pub(crate) mod scripts;
 pub(crate) mod scripts_remote;
+pub(crate) mod shutdown;
 pub(crate) mod simex;
 pub(crate) mod verify;

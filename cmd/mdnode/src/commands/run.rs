@@ -25,36 +25,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             .expect("building the tokio runtime")
     });
     system.block_on(async move {
+        let mut shutdown = crate::commands::shutdown::Shutdown::listen()?;
         let node = mdn_node::Node::start(config).await?;
         println!("mdnode listening on http://{}", node.api_addr);
-        wait_for_shutdown().await;
+        shutdown.wait().await;
         tracing::info!("shutting down");
         node.stop().await;
         actix::System::current().stop();
         Ok(())
     })
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub(crate) async fn wait_for_shutdown() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
 }

@@ -56,6 +56,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
+    let mut shutdown = crate::commands::shutdown::Shutdown::listen()?;
     let config = SimexConfig {
         host: args.host,
         port: args.port,
@@ -88,30 +89,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         }
         out.flush()?;
     }
-    let signal = shutdown_signal().await;
+    shutdown.wait().await;
     tracing::info!("simex stopping");
     handle.stop().await;
-    signal
-}
-
-/// Resolves on Ctrl-C or (on Unix) SIGTERM.
-async fn shutdown_signal() -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("cannot listen for Ctrl-C")?,
-            _ = term.recv() => {}
-        }
-        Ok(())
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c()
-            .await
-            .context("cannot listen for Ctrl-C")
-    }
+    Ok(())
 }
 
 #[cfg(test)]
