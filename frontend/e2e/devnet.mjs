@@ -22,10 +22,14 @@ const udpFree = (port) =>
     s.bind(port, '0.0.0.0', () => s.close(() => resolve(true)))
   })
 
-/** A base port such that base..base+count-1 are free (TCP, and UDP when `udp`). */
+/**
+ * A base port such that base..base+count-1 are free (TCP, and UDP when `udp`). Taken below Linux's
+ * ephemeral range (32768-60999): a free port there can go to any outgoing connection before the
+ * node binds it.
+ */
 async function freeRange(count, udp, avoid = new Set()) {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000)
+    const base = 10_000 + Math.floor(Math.random() * (22_000 - count))
     const ports = Array.from({ length: count }, (_, i) => base + i)
     if (ports.some((p) => avoid.has(p))) continue
     let ok = true
