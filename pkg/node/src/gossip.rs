@@ -216,28 +216,24 @@ impl GossipBridge {
             )?;
             // The tally cuts certificate entries from accept votes: their audit paths come from
             // the same pass over the tree as the root check.
-            let proofs = batch.verify_with_proofs()?;
-            Ok(VerifiedVotes {
-                batch: Arc::new(batch),
-                proofs,
-            })
+            Ok(VerifiedVotes::check(batch)?)
         })
         .await;
         let verified = match accept_fresh(checked, seqs, |v| {
-            (v.batch.header.voter, v.batch.header.seq)
+            (v.batch().header.voter, v.batch().header.seq)
         }) {
             Ok(verified) => verified,
             Err(verdict) => return verdict.into(),
         };
         if self
             .deadline
-            .is_late(verified.batch.header.created_at_ms, now_ms())
+            .is_late(verified.batch().header.created_at_ms, now_ms())
         {
             return Handled::Late;
         }
         Counters::add(
             &self.telemetry.counters.votes_received,
-            verified.batch.votes.len() as u64,
+            verified.batch().votes.len() as u64,
         );
         let _ = self.outputs.tally.send(verified).await;
         Handled::Accepted

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use mdn_consensus::{Decided, Evidence, Tally, VoteOutcome};
-use mdn_protocol::merkle::vote_root_and_proofs;
 use mdn_protocol::{
     CertificateEntry, Decision, Encode, Hash32, Outcome, PublicKey, Quote, QuoteId, Verdict,
     VoteBatch,
@@ -295,30 +294,20 @@ impl Handler<VerifiedVotes> for TallyActor {
 
     fn handle(&mut self, msg: VerifiedVotes, _ctx: &mut Self::Context) {
         let now = now_ms();
-        let batch = msg.batch;
+        let (batch, proofs) = msg.into_parts();
         let voter = batch.header.voter;
         let any_accept = batch.votes.iter().any(|v| v.verdict == Verdict::Accept);
         if any_accept {
             self.batches
                 .insert((voter, batch.header.merkle_root), (batch.clone(), now));
         }
-        // The audit paths come with the batch (computed where it was checked or built); a sender
-        // that left them out costs a pass over the tree here.
-        let proofs = match msg.proofs {
-            p if !any_accept || p.len() == batch.votes.len() => p,
-            _ => vote_root_and_proofs(&batch.votes).1,
-        };
-        let mut proofs = proofs.into_iter();
-        for vote in batch.votes.iter() {
-            let proof = proofs.next().filter(|_| any_accept);
-            let entry = (vote.verdict == Verdict::Accept)
-                .then_some(())
-                .and(proof)
-                .map(|proof| CertificateEntry {
-                    header: batch.header.clone(),
-                    signature: batch.signature,
-                    proof,
-                });
+        // One audit path per vote, in vote order (see `VerifiedVotes`).
+        for (vote, proof) in batch.votes.iter().zip(proofs) {
+            let entry = (vote.verdict == Verdict::Accept).then(|| CertificateEntry {
+                header: batch.header.clone(),
+                signature: batch.signature,
+                proof,
+            });
             match self
                 .tally
                 .add_vote(voter, vote.quote_id, vote.verdict, entry, now)

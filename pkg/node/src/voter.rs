@@ -10,9 +10,7 @@ use std::time::Duration;
 use actix::prelude::*;
 use mdn_consensus::{DuplicateCheck, DuplicateIndex, Judgement, ObservationBook, Policy};
 use mdn_network::{NetworkClient, TopicKind};
-use mdn_protocol::{
-    Encode, PublicKey, Quote, QuoteId, RejectReason, SigningKey, Verdict, Vote, VoteBatch,
-};
+use mdn_protocol::{Encode, PublicKey, Quote, QuoteId, RejectReason, SigningKey, Verdict, Vote};
 
 use crate::byzantine::{Byzantine, opposite};
 use crate::clock::now_ms;
@@ -187,7 +185,7 @@ impl Voter {
         let n = votes.len() as u64;
         // The audit paths go to the own tally with the batch (it cuts certificate entries from
         // the accept votes), computed in the same pass as the root.
-        let (batch, proofs) = match VoteBatch::build_with_proofs(
+        let verified = match VerifiedVotes::build(
             self.config.network_id.clone(),
             self.seq,
             now_ms(),
@@ -201,7 +199,7 @@ impl Voter {
             }
         };
         Counters::add(&self.telemetry.counters.votes_sent, n);
-        let data = batch.encode_to_vec();
+        let data = verified.batch().encode_to_vec();
         if self.byzantine.replay {
             self.sent.push_back((now_ms(), data.clone()));
             if self.sent.len() > REPLAY_KEEP {
@@ -214,14 +212,7 @@ impl Voter {
                 tracing::debug!(%err, "publishing votes failed");
             }
         });
-        if self
-            .tally
-            .try_send(VerifiedVotes {
-                batch: Arc::new(batch),
-                proofs,
-            })
-            .is_err()
-        {
+        if self.tally.try_send(verified).is_err() {
             tracing::warn!("tally saturated, own votes dropped");
         }
     }
