@@ -72,24 +72,45 @@ impl Devnet {
         }
     }
 
-    /// Sends SIGTERM and asserts a clean exit, after which no process of this devnet (simex,
-    /// nodes) is left running.
+    /// The live processes of this devnet other than itself: its nodes (their arguments name the
+    /// data directory) and simex (its port).
+    fn descendants(&self, dir: &Path) -> Vec<u32> {
+        // The devnet canonicalizes its data directory; so must the match.
+        let dir = dir.canonicalize().expect("data dir").display().to_string();
+        let simex_port = self.simex.to_string();
+        let me = self.child.id();
+        processes_whose_arguments(|args| {
+            args.iter().any(|a| a.contains(&dir))
+                || (args.iter().any(|a| a == "simex") && args.contains(&simex_port))
+        })
+        .into_iter()
+        .filter(|pid| *pid != me)
+        .collect()
+    }
+
+    /// Sends SIGTERM and asserts a clean exit within 30 s, after which no process of this devnet
+    /// (simex, nodes) is left running.
     fn terminate_and_check_nothing_is_left(mut self, dir: &Path) {
         // SAFETY: kill(2) on our own child.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
-        let status = self.child.wait().expect("devnet exits");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("devnet status") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "devnet still running 30 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
         assert!(
             status.success(),
             "devnet exits cleanly on SIGTERM: {status:?}"
         );
-        let dir = dir.display().to_string();
-        let simex_port = self.simex.to_string();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let left = processes_whose_arguments(|args| {
-                args.iter().any(|a| a.contains(&dir))
-                    || (args.iter().any(|a| a == "simex") && args.contains(&simex_port))
-            });
+            let left = self.descendants(dir);
             if left.is_empty() {
                 break;
             }
@@ -99,6 +120,14 @@ impl Devnet {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+impl Drop for Devnet {
+    /// A failed test must not leave the devnet running (its children die with it).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -161,9 +190,18 @@ fn devnet_starts_connected_nodes_and_sigterm_stops_every_child() {
         "{:#?}",
         devnet.seen
     );
-    let children = children_of(devnet.child.id());
+    let mut children = children_of(devnet.child.id());
     assert_eq!(children.len(), 3, "simex and two nodes: {children:?}");
+    // The leftover check below finds exactly these processes while they run.
+    let mut found = devnet.descendants(dir.path());
+    children.sort_unstable();
+    found.sort_unstable();
+    assert_eq!(found, children, "the scan finds simex and the nodes");
     devnet.terminate_and_check_nothing_is_left(dir.path());
+    assert!(
+        !children.iter().any(|p| alive(*p)),
+        "children still running after the devnet stopped"
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub fn free_block(n: usize) -> u16 {
     let n = n as u32;
     // Concurrent test processes start at different places (by pid) and wrap around.
     let start = (std::process::id() % 1_000) * 16;
-    let span = END - FIRST - n;
+    let span = END - FIRST - n + 1;
     for _ in 0..span {
         let offset = (start + TAKEN.fetch_add(n + 1, Ordering::Relaxed)) % span;
         let base = (FIRST + offset) as u16;

@@ -9,8 +9,8 @@
 //!   epoch → Reject;
 //! - past its deadline ([`mdn_consensus::Deadline`]) → Ignore, unprocessed, counted as `late`: a
 //!   proposal that waited in this node's inbound queue more than a quarter of the vote timeout
-//!   (checked, then dropped without computing its quote ids or voting; a bad one is still Reject),
-//!   or a proposal or vote batch made more than the vote timeout plus
+//!   (not voted on; checked off the loop when no other such check is running, and then a bad one
+//!   is Reject), or a proposal or vote batch made more than the vote timeout plus
 //!   the allowed clock skew ago (dropped after its signature and replay checks). Either can no
 //!   longer be decided in time, and a node behind on its gossip must not spend its time on it;
 //! - a reputation report made too far in the future or too long ago → Ignore;
@@ -23,11 +23,13 @@ use std::sync::Arc;
 use actix::Recipient;
 use mdn_consensus::Deadline;
 use mdn_consensus::replay::{ReplayGuard, SeqCheck};
-use mdn_network::{NetworkClient, NetworkEvent, Request, TopicKind, Verdict as Acceptance};
+use mdn_network::{
+    MessageId, NetworkClient, NetworkEvent, PeerId, Request, TopicKind, Verdict as Acceptance,
+};
 use mdn_protocol::{
     Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, VoteBatch,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::clock::now_ms;
 use crate::events::{Counters, NodeEvent, Telemetry};
@@ -65,6 +67,11 @@ pub enum GossipReject {
         seq: u64,
     },
 }
+
+/// Late proposals (see [`Deadline::waited_too_long`]) checked at once, each off the loop. When
+/// this many are being checked, further ones are dropped unchecked: a node behind on its gossip
+/// keeps its CPU for fresh proposals, and a flood of bad ones is still sampled and penalised.
+const LATE_CHECKS_IN_FLIGHT: usize = 1;
 
 /// Where verified messages go.
 pub struct GossipOutputs {
@@ -104,6 +111,7 @@ impl GossipBridge {
         let mut observation_seqs = ReplayGuard::new(4096, 1024);
         let mut vote_seqs = ReplayGuard::new(4096, 1024);
         let mut report_epochs: HashMap<PublicKey, u64> = HashMap::new();
+        let late_checks = Arc::new(Semaphore::new(LATE_CHECKS_IN_FLIGHT));
         while let Some(event) = events.recv().await {
             let waiting = i64::try_from(events.len()).unwrap_or(i64::MAX);
             self.telemetry.metrics.gossip_queue.set(waiting);
@@ -121,7 +129,19 @@ impl GossipBridge {
                         i64::try_from(received_at.elapsed().as_millis()).unwrap_or(i64::MAX);
                     let handled = match kind {
                         TopicKind::Observations if self.deadline.waited_too_long(waited) => {
-                            self.on_late_observations(data).await
+                            match late_checks.clone().try_acquire_owned() {
+                                Ok(permit) => {
+                                    // Checked and reported by a task of its own.
+                                    self.check_late_observations(
+                                        permit,
+                                        data,
+                                        message_id,
+                                        propagation_source,
+                                    );
+                                    continue;
+                                }
+                                Err(_) => Handled::Late,
+                            }
                         }
                         TopicKind::Observations => {
                             self.on_observations(data, &mut observation_seqs).await
@@ -203,15 +223,35 @@ impl GossipBridge {
         Handled::Accepted
     }
 
-    /// A proposal that waited too long in the inbound queue: not voted on, but still checked
-    /// (decoding, signer, signature; not its quote ids or replay window), so that a bad one costs
-    /// its sender even when this node is behind.
-    async fn on_late_observations(&self, data: Vec<u8>) -> Handled {
+    /// A proposal that waited too long in the inbound queue: not voted on, but checked (decoding,
+    /// signer, signature; not its quote ids or replay window) in a task of its own, which reports
+    /// the verdict, so that a bad one costs its sender even when this node is behind. The loop
+    /// goes straight on to the next message.
+    fn check_late_observations(
+        &self,
+        permit: OwnedSemaphorePermit,
+        data: Vec<u8>,
+        message_id: MessageId,
+        source: PeerId,
+    ) {
         let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
-        verify_off_thread(move || Ok(late_verdict(&network_id, &validators, &data)))
-            .await
-            .and_then(Result::ok)
-            .unwrap_or(Handled::Ignored)
+        let (network, telemetry) = (self.network.clone(), self.telemetry.clone());
+        let bytes = data.len();
+        actix::spawn(async move {
+            let handled =
+                verify_off_thread(move || Ok(late_verdict(&network_id, &validators, &data)))
+                    .await
+                    .and_then(Result::ok)
+                    .unwrap_or(Handled::Ignored);
+            drop(permit);
+            telemetry.gossip_verdict(TopicKind::Observations.as_str(), handled.label(), bytes);
+            if let Err(err) = network
+                .report_validation(message_id, source, handled.verdict())
+                .await
+            {
+                tracing::debug!(%err, "could not report validation");
+            }
+        });
     }
 
     async fn on_votes(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Handled {

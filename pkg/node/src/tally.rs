@@ -302,6 +302,7 @@ impl Handler<VerifiedVotes> for TallyActor {
                 .insert((voter, batch.header.merkle_root), (batch.clone(), now));
         }
         // One audit path per vote, in vote order (see `VerifiedVotes`).
+        debug_assert_eq!(proofs.len(), batch.votes.len());
         for (vote, proof) in batch.votes.iter().zip(proofs) {
             let entry = (vote.verdict == Verdict::Accept).then(|| CertificateEntry {
                 header: batch.header.clone(),

@@ -80,7 +80,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     let exe = std::env::current_exe().context("locating the mdnode binary")?;
     // A fresh token per devnet for operator changes (pause/resume in the UI's settings).
     let api_token = hex::encode(mdn_protocol::generate_signing_key()?.to_bytes())[..32].to_owned();
-    let layout = DevnetLayout::prepare(&DevnetOptions {
+    let options = DevnetOptions {
         dir: args.data_dir.clone(),
         nodes: args.nodes,
         http_port: args.http_port,
@@ -95,8 +95,15 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         scripts_dir: args.scripts_dir.clone(),
         network_id: "mdn-devnet".to_owned(),
         api_token: Some(api_token.clone()),
-    })
-    .await?;
+    };
+    // Preparing may create databases on a server that answers slowly: a signal stops it too.
+    let layout = tokio::select! {
+        layout = DevnetLayout::prepare(&options) => layout?,
+        () = shutdown.wait() => {
+            println!("stopping devnet");
+            return Ok(());
+        }
+    };
     let mut children: Vec<Child> = Vec::new();
 
     let started = async {
@@ -114,11 +121,12 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
             simex_args.push("--fault".into());
             simex_args.push(f.clone());
         }
-        let mut simex = spawn_logged(&exe, &simex_args, &simex_log, true)?;
-        let line = wait_for_line(&mut simex, "simex listening on", Duration::from_secs(20))
+        // Registered before it is ready, so that a signal meanwhile stops it like the others.
+        children.push(spawn_logged(&exe, &simex_args, &simex_log, true)?);
+        let simex = children.last_mut().expect("simex was just added");
+        let line = wait_for_line(simex, "simex listening on", Duration::from_secs(20))
             .await
             .with_context(|| format!("simex did not start; see {}", simex_log.display()))?;
-        children.push(simex);
         println!("{line}");
 
         for plan in &layout.nodes {

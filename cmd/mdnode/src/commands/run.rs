@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use crate::commands::shutdown::Shutdown;
+
 /// Arguments of `mdnode run`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -25,8 +27,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             .expect("building the tokio runtime")
     });
     system.block_on(async move {
-        let mut shutdown = crate::commands::shutdown::Shutdown::listen()?;
-        let node = mdn_node::Node::start(config).await?;
+        let mut shutdown = Shutdown::listen()?;
+        // A signal while starting (e.g. waiting for an unreachable database) stops it there.
+        let node = tokio::select! {
+            node = mdn_node::Node::start(config) => node?,
+            () = shutdown.wait() => {
+                tracing::info!("stopped while starting");
+                actix::System::current().stop();
+                return Ok(());
+            }
+        };
         println!("mdnode listening on http://{}", node.api_addr);
         shutdown.wait().await;
         tracing::info!("shutting down");

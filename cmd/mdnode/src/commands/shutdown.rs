@@ -1,10 +1,9 @@
 //! Ctrl-C and SIGTERM, listened for from the moment a command starts.
 //!
-//! The handlers are installed when [`Shutdown::listen`] is called, not when the wait is first
-//! polled: a signal that arrives while a command is still starting (or between printing "ready"
-//! and waiting) is remembered instead of killing the process with the default action.
-
-use anyhow::Context as _;
+//! On Unix the handlers are installed when [`Shutdown::listen`] is called, not when the wait is
+//! first polled: a signal that arrives while a command is still starting (or between printing
+//! "ready" and waiting) is remembered instead of killing the process with the default action.
+//! Elsewhere only Ctrl-C is handled, from the first poll of [`Shutdown::wait`].
 
 /// Installed Ctrl-C and SIGTERM handlers; [`Shutdown::wait`] resolves on the first of them.
 pub(crate) struct Shutdown {
@@ -19,6 +18,7 @@ impl Shutdown {
     pub(crate) fn listen() -> anyhow::Result<Self> {
         #[cfg(unix)]
         {
+            use anyhow::Context as _;
             use tokio::signal::unix::{SignalKind, signal};
             Ok(Self {
                 interrupt: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,

@@ -8,6 +8,8 @@ use std::io::Write;
 use anyhow::Context;
 use mdn_simex::{FaultSpec, Simex, SimexConfig, Venue};
 
+use crate::commands::shutdown::Shutdown;
+
 /// Arguments of `mdnode simex`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -56,7 +58,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
-    let mut shutdown = crate::commands::shutdown::Shutdown::listen()?;
+    let mut shutdown = Shutdown::listen()?;
     let config = SimexConfig {
         host: args.host,
         port: args.port,
