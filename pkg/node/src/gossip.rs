@@ -9,8 +9,7 @@
 //!   epoch → Reject;
 //! - past its deadline ([`mdn_consensus::Deadline`]) → Ignore, unprocessed, counted as `late`: a
 //!   proposal that waited in this node's inbound queue more than a quarter of the vote timeout
-//!   (not voted on; checked off the loop when no other such check is running, and then a bad one
-//!   is Reject), or a proposal or vote batch made more than the vote timeout plus
+//!   (dropped before decoding), or a proposal or vote batch made more than the vote timeout plus
 //!   the allowed clock skew ago (dropped after its signature and replay checks). Either can no
 //!   longer be decided in time, and a node behind on its gossip must not spend its time on it;
 //! - a reputation report made too far in the future or too long ago → Ignore;
@@ -23,13 +22,11 @@ use std::sync::Arc;
 use actix::Recipient;
 use mdn_consensus::Deadline;
 use mdn_consensus::replay::{ReplayGuard, SeqCheck};
-use mdn_network::{
-    MessageId, NetworkClient, NetworkEvent, PeerId, Request, TopicKind, Verdict as Acceptance,
-};
+use mdn_network::{NetworkClient, NetworkEvent, Request, TopicKind, Verdict as Acceptance};
 use mdn_protocol::{
     Decode, ObservationBatch, PublicKey, ReputationReport, ValidatorSet, VoteBatch,
 };
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::mpsc;
 
 use crate::clock::now_ms;
 use crate::events::{Counters, NodeEvent, Telemetry};
@@ -67,11 +64,6 @@ pub enum GossipReject {
         seq: u64,
     },
 }
-
-/// Late proposals (see [`Deadline::waited_too_long`]) checked at once, each off the loop. When
-/// this many are being checked, further ones are dropped unchecked: a node behind on its gossip
-/// keeps its CPU for fresh proposals, and a flood of bad ones is still sampled and penalised.
-const LATE_CHECKS_IN_FLIGHT: usize = 1;
 
 /// Where verified messages go.
 pub struct GossipOutputs {
@@ -111,7 +103,6 @@ impl GossipBridge {
         let mut observation_seqs = ReplayGuard::new(4096, 1024);
         let mut vote_seqs = ReplayGuard::new(4096, 1024);
         let mut report_epochs: HashMap<PublicKey, u64> = HashMap::new();
-        let late_checks = Arc::new(Semaphore::new(LATE_CHECKS_IN_FLIGHT));
         while let Some(event) = events.recv().await {
             let waiting = i64::try_from(events.len()).unwrap_or(i64::MAX);
             self.telemetry.metrics.gossip_queue.set(waiting);
@@ -129,19 +120,7 @@ impl GossipBridge {
                         i64::try_from(received_at.elapsed().as_millis()).unwrap_or(i64::MAX);
                     let handled = match kind {
                         TopicKind::Observations if self.deadline.waited_too_long(waited) => {
-                            match late_checks.clone().try_acquire_owned() {
-                                Ok(permit) => {
-                                    // Checked and reported by a task of its own.
-                                    self.check_late_observations(
-                                        permit,
-                                        data,
-                                        message_id,
-                                        propagation_source,
-                                    );
-                                    continue;
-                                }
-                                Err(_) => Handled::Late,
-                            }
+                            Handled::Late
                         }
                         TopicKind::Observations => {
                             self.on_observations(data, &mut observation_seqs).await
@@ -203,7 +182,9 @@ impl GossipBridge {
     async fn on_observations(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Handled {
         let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
         let checked = verify_off_thread(move || {
-            let batch = check_observations(&network_id, &validators, &data)?;
+            let batch = ObservationBatch::decode_from_slice(&data)?;
+            check_signer(&network_id, &batch.network_id, &validators, &batch.proposer)?;
+            batch.verify()?;
             Ok(VerifiedObservations::new(batch))
         })
         .await;
@@ -221,37 +202,6 @@ impl GossipBridge {
         // Waits for room in the voter's mailbox: backpressure on the network loop.
         let _ = self.outputs.voter.send(verified).await;
         Handled::Accepted
-    }
-
-    /// A proposal that waited too long in the inbound queue: not voted on, but checked (decoding,
-    /// signer, signature; not its quote ids or replay window) in a task of its own, which reports
-    /// the verdict, so that a bad one costs its sender even when this node is behind. The loop
-    /// goes straight on to the next message.
-    fn check_late_observations(
-        &self,
-        permit: OwnedSemaphorePermit,
-        data: Vec<u8>,
-        message_id: MessageId,
-        source: PeerId,
-    ) {
-        let (network_id, validators) = (self.network_id.clone(), self.validators.clone());
-        let (network, telemetry) = (self.network.clone(), self.telemetry.clone());
-        let bytes = data.len();
-        actix::spawn(async move {
-            let handled =
-                verify_off_thread(move || Ok(late_verdict(&network_id, &validators, &data)))
-                    .await
-                    .and_then(Result::ok)
-                    .unwrap_or(Handled::Ignored);
-            drop(permit);
-            telemetry.gossip_verdict(TopicKind::Observations.as_str(), handled.label(), bytes);
-            if let Err(err) = network
-                .report_validation(message_id, source, handled.verdict())
-                .await
-            {
-                tracing::debug!(%err, "could not report validation");
-            }
-        });
     }
 
     async fn on_votes(&self, data: Vec<u8>, seqs: &mut ReplayGuard) -> Handled {
@@ -410,29 +360,6 @@ fn accept_fresh<T>(
     Ok(message)
 }
 
-/// Decodes an observation batch and checks its network, proposer and signature.
-fn check_observations(
-    network_id: &str,
-    validators: &ValidatorSet,
-    data: &[u8],
-) -> Result<ObservationBatch, GossipReject> {
-    let batch = ObservationBatch::decode_from_slice(data)?;
-    check_signer(network_id, &batch.network_id, validators, &batch.proposer)?;
-    batch.verify()?;
-    Ok(batch)
-}
-
-/// The verdict on a proposal dropped for its queue wait: `Late` if it checks out, else `Rejected`.
-fn late_verdict(network_id: &str, validators: &ValidatorSet, data: &[u8]) -> Handled {
-    match check_observations(network_id, validators, data) {
-        Ok(_) => Handled::Late,
-        Err(why) => {
-            tracing::debug!(%why, "late gossip message rejected");
-            Handled::Rejected
-        }
-    }
-}
-
 fn check_signer(
     expected_network: &str,
     network: &str,
@@ -462,63 +389,5 @@ fn replayed(
             signer: *signer,
             seq,
         }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use mdn_protocol::{Encode, Hash32, Quorum, Quote, SigningKey, Symbol, signing_key_from_seed};
-    use rust_decimal::Decimal;
-
-    use super::*;
-
-    fn batch_by(key: &SigningKey, network_id: &str) -> ObservationBatch {
-        let quote = Quote {
-            symbol: Symbol::parse("BTC/USD").unwrap(),
-            source: "binance".into(),
-            price: Decimal::new(6_500_012, 2),
-            bid: None,
-            ask: None,
-            volume: None,
-            observed_at_ms: 1_700_000_000_000,
-            script_hash: Hash32([1; 32]),
-            evidence_hash: Hash32([2; 32]),
-            proposer: PublicKey::from(key),
-        };
-        ObservationBatch::sign(network_id.into(), 1, 1_700_000_000_100, vec![quote], key)
-    }
-
-    fn set_of(keys: &[&SigningKey]) -> ValidatorSet {
-        ValidatorSet::new(keys.iter().map(|k| PublicKey::from(*k)), Quorum::default()).unwrap()
-    }
-
-    #[test]
-    fn a_late_proposal_is_still_checked_and_a_bad_one_rejected() {
-        let (member, outsider) = (
-            signing_key_from_seed([1; 32]),
-            signing_key_from_seed([9; 32]),
-        );
-        let validators = set_of(&[&member, &signing_key_from_seed([2; 32])]);
-        let good = batch_by(&member, "net").encode_to_vec();
-        assert_eq!(late_verdict("net", &validators, &good), Handled::Late);
-
-        let mut forged = batch_by(&member, "net");
-        forged.quotes[0].price = Decimal::new(1, 0);
-        assert_eq!(
-            late_verdict("net", &validators, &forged.encode_to_vec()),
-            Handled::Rejected,
-            "bad signature"
-        );
-        let stranger = batch_by(&outsider, "net").encode_to_vec();
-        assert_eq!(
-            late_verdict("net", &validators, &stranger),
-            Handled::Rejected
-        );
-        assert_eq!(late_verdict("other", &validators, &good), Handled::Rejected);
-        assert_eq!(
-            late_verdict("net", &validators, &good[..good.len() - 1]),
-            Handled::Rejected,
-            "truncated"
-        );
     }
 }
