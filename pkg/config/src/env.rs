@@ -125,7 +125,8 @@ env_section!(Node {
     network_id,
     name,
     data_dir,
-    key_file
+    key_file,
+    worker_threads
 });
 env_section!(Network { mdns, kademlia_server } not_scalar { listen, bootnodes, byzantine });
 env_section!(Validators { quorum } not_scalar { keys });
@@ -257,6 +258,7 @@ mod tests {
             ("MDNODE_NODE_NAME", "x"),
             ("MDNODE_NODE_DATA_DIR", "/d"),
             ("MDNODE_NODE_KEY_FILE", "/k"),
+            ("MDNODE_NODE_WORKER_THREADS", "3"),
             ("MDNODE_NETWORK_MDNS", "false"),
             ("MDNODE_NETWORK_KADEMLIA_SERVER", "true"),
             ("MDNODE_VALIDATORS_QUORUM", "3/4"),
@@ -293,6 +295,7 @@ mod tests {
             Some("MDNODE_SCRIPTS_MAX_RESPONSE_BYTES")
         );
         assert_eq!(c.node.key_file, Some(PathBuf::from("/k")));
+        assert_eq!(c.node.worker_threads, Some(3));
         assert!(c.network.kademlia_server);
         assert_eq!(c.consensus.batch_interval_ms, 5);
         assert_eq!(c.scripts.workers, 11);

@@ -47,7 +47,18 @@ pub(crate) fn check(c: &Config) -> Vec<(String, String)> {
     p.0
 }
 
+/// Most async runtime threads a node may ask for.
+const MAX_WORKER_THREADS: usize = 1024;
+
 fn node(c: &Config, p: &mut Problems) {
+    if let Some(n) = c.node.worker_threads
+        && !(1..=MAX_WORKER_THREADS).contains(&n)
+    {
+        p.add(
+            "node.worker_threads",
+            format!("{n} runtime threads: expected 1 to {MAX_WORKER_THREADS}"),
+        );
+    }
     let id = &c.node.network_id;
     let ok = (1..=64).contains(&id.len())
         && id

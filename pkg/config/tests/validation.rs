@@ -104,6 +104,24 @@ fn timeouts_and_counts_must_be_positive() {
 }
 
 #[test]
+fn runtime_threads_are_bounded() {
+    one_problem(
+        "node:\n  worker_threads: 0\n",
+        "node.worker_threads",
+        2,
+        19,
+        "expected 1 to 1024",
+    );
+    one_problem(
+        "node:\n  worker_threads: 5000\n",
+        "node.worker_threads",
+        2,
+        19,
+        "5000 runtime threads",
+    );
+}
+
+#[test]
 fn source_names_are_checked_and_unique() {
     let src =
         |name: &str| format!("  - name: {name}\n    script: s.rhai\n    schedule: '*/5 * * * *'\n");

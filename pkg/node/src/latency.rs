@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Upper bounds (ms, inclusive) of the buckets; the last bucket holds everything larger.
-pub const BOUNDS_MS: [u64; 24] = [
-    1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000,
-    5000, 10000, 30000,
+pub const BOUNDS_MS: [u64; 27] = [
+    1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 750, 1000, 1500,
+    2000, 3000, 5000, 10000, 30000,
 ];
 
 /// Counts per bucket.
@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(quantile(&s, 0.5), Some(5));
         assert_eq!(quantile(&s, 0.9), Some(50));
         assert_eq!(quantile(&s, 0.99), Some(1000));
-        assert_eq!(quantile(&[0; 25], 0.5), None);
+        assert_eq!(quantile(&[0; BOUNDS_MS.len() + 1], 0.5), None);
     }
 
     #[test]

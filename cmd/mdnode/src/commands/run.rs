@@ -19,8 +19,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let config = mdn_config::Config::load(&args.config)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("loading config {}", args.config.display()))?;
-    let system = actix::System::with_tokio_rt(|| {
-        tokio::runtime::Builder::new_multi_thread()
+    let worker_threads = config.node.worker_threads;
+    let system = actix::System::with_tokio_rt(move || {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        if let Some(n) = worker_threads {
+            builder.worker_threads(n);
+        }
+        builder
             .enable_all()
             .thread_name("mdnode")
             .build()

@@ -22,6 +22,9 @@ pub struct Node {
     /// The node's ed25519 key file (default `<data_dir>/node.key`; see `Config::key_file`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_file: Option<PathBuf>,
+    /// Threads of the async runtime (default: one per CPU core; 1-1024).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_threads: Option<usize>,
 }
 
 impl Default for Node {
@@ -31,6 +34,7 @@ impl Default for Node {
             name: None,
             data_dir: PathBuf::from("data"),
             key_file: None,
+            worker_threads: None,
         }
     }
 }
