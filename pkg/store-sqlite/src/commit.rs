@@ -25,7 +25,10 @@ const UPGRADE: &str = "UPDATE decisions SET seq = (SELECT MAX(seq) FROM decision
      WHERE observed_at_ms = ?4 AND quote_id = ?1 AND outcome = 3";
 
 /// Commits `batch` in one transaction, then maintains the id and symbol indexes (a failure there
-/// loses nothing: lookups scan what is not indexed yet, and the next commit tries again).
+/// loses nothing: lookups scan what is not indexed yet, and the next commit tries again). The next
+/// commit waits for this maintenance, and an id index step followed by a symbol index append made
+/// the longest waits: after an id step the append waits until its tail is twice as long (so at
+/// most every other commit of a large batch appends, and neither index is ever starved).
 pub(crate) fn commit(
     conn: &mut Connection,
     batch: &[DecisionCommit],
@@ -33,9 +36,15 @@ pub(crate) fn commit(
     symbol_tail_rows: i64,
 ) -> Result<CommitReport, Fail> {
     let report = commit_batch(conn, batch)?;
-    if let Err(e) = crate::id_index::maintain(conn, limits) {
+    let id_step = crate::id_index::maintain(conn, limits).unwrap_or_else(|e| {
         tracing::warn!(error = ?e, "maintaining the SQLite quote-id index failed; will retry");
-    }
+        false
+    });
+    let symbol_tail_rows = if id_step {
+        symbol_tail_rows.saturating_mul(2)
+    } else {
+        symbol_tail_rows
+    };
     if let Err(e) = crate::symbol_index::maintain(conn, symbol_tail_rows) {
         tracing::warn!(error = ?e, "maintaining the SQLite symbol index failed; will retry");
     }

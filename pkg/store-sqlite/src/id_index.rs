@@ -58,13 +58,13 @@ fn new_run(conn: &Connection) -> Result<i64, Fail> {
 }
 
 /// Brings the index up to date after a commit: at most a few bounded steps, each its own
-/// transaction (a crash between steps leaves a consistent index).
-pub(crate) fn maintain(conn: &mut Connection, limits: &IdIndexLimits) -> Result<(), Fail> {
-    for _ in 0..STEPS_PER_ROUND {
+/// transaction (a crash between steps leaves a consistent index). Says whether it took any.
+pub(crate) fn maintain(conn: &mut Connection, limits: &IdIndexLimits) -> Result<bool, Fail> {
+    for taken in 0..STEPS_PER_ROUND {
         let step = next_step(limits, tail_rows(conn)?, &runs(conn)?);
         let tx = conn.transaction()?;
         match &step {
-            Step::Idle => return Ok(()),
+            Step::Idle => return Ok(taken > 0),
             Step::Merge => merge(&tx)?,
             Step::Start { sources } => start(&tx, sources)?,
             Step::Move {
@@ -79,7 +79,7 @@ pub(crate) fn maintain(conn: &mut Connection, limits: &IdIndexLimits) -> Result<
             break;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Writes the tail's ids as a new run, in id order (appends to the B-tree).
