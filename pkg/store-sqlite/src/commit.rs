@@ -27,8 +27,9 @@ const UPGRADE: &str = "UPDATE decisions SET seq = (SELECT MAX(seq) FROM decision
 /// Commits `batch` in one transaction, then maintains the id and symbol indexes (a failure there
 /// loses nothing: lookups scan what is not indexed yet, and the next commit tries again). The next
 /// commit waits for this maintenance, and an id index step followed by a symbol index append made
-/// the longest waits: after an id step the append waits until its tail is twice as long (so at
-/// most every other commit of a large batch appends, and neither index is ever starved).
+/// the longest waits: after an id step the append waits until its tail is twice as long. The id
+/// index is still maintained after every commit, and the symbol index's tail stays below twice its
+/// length plus one batch.
 pub(crate) fn commit(
     conn: &mut Connection,
     batch: &[DecisionCommit],

@@ -1,7 +1,8 @@
 //! The (symbol, time) index kept in bulk (V7): with a small tail, listings by symbol merge indexed
 //! entries with the tail, and always equal the unfiltered listing filtered by symbol, whatever the
 //! filters, page size and order in which decisions arrived (late ones, as catch-up sync writes
-//! them, and expired ones upgraded to validated).
+//! them, and expired ones upgraded to validated). After a commit that gave the id index a step,
+//! the append waits for twice its tail.
 
 use std::path::Path;
 
@@ -148,5 +149,33 @@ async fn reads_by_symbol_merge_the_index_and_the_tail() {
 
     drop(store);
     let store = SqliteStore::open(&path).await.expect("reopen");
+    assert_symbol_reads_match(&store).await;
+}
+
+#[tokio::test]
+async fn after_an_id_index_step_the_append_waits_for_twice_its_tail() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("node.db");
+    // Every commit of 30 rows gives the id index a step (its tail merges from 10 rows).
+    let ids = IdIndexLimits {
+        tail_rows: 10,
+        fanout: 4,
+        slice_entries: 1000,
+    };
+    let store = SqliteStore::open_with(&path, ids)
+        .await
+        .expect("open")
+        .with_symbol_tail_rows(TAIL_ROWS);
+    let mut tails = Vec::new();
+    for chunk in 0..6u64 {
+        let batch: Vec<_> = (chunk * 30..(chunk + 1) * 30)
+            .map(|i| commit_salted(i, 5, outcome_for(i)))
+            .collect();
+        store.commit(&batch).await.expect("commit");
+        tails.push(shape(&path).0);
+    }
+    // 30 waiting rows are over the tail length (25) but under twice it: they wait; 60 do not.
+    assert_eq!(tails, vec![30, 0, 30, 0, 30, 0]);
+    assert_eq!(shape(&path).2, 0, "every appended decision has its entry");
     assert_symbol_reads_match(&store).await;
 }
