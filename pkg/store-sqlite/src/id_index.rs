@@ -62,9 +62,12 @@ fn new_run(conn: &Connection) -> Result<i64, Fail> {
 pub(crate) fn maintain(conn: &mut Connection, limits: &IdIndexLimits) -> Result<bool, Fail> {
     for taken in 0..STEPS_PER_ROUND {
         let step = next_step(limits, tail_rows(conn)?, &runs(conn)?);
+        if step == Step::Idle {
+            return Ok(taken > 0);
+        }
         let tx = conn.transaction()?;
         match &step {
-            Step::Idle => return Ok(taken > 0),
+            Step::Idle => {}
             Step::Merge => merge(&tx)?,
             Step::Start { sources } => start(&tx, sources)?,
             Step::Move {
