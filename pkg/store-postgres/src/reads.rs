@@ -7,17 +7,16 @@ use mdn_protocol::{Decision, Quote, QuoteId};
 use mdn_store::certstore::{
     BatchBook, Unresolved, complete, decode_stored, referenced_batches, without_certificates,
 };
-use mdn_store::decisions::{outcome_code, outcome_from_code};
+use mdn_store::decisions::outcome_from_code;
 use mdn_store::{DecisionCounts, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
-use tokio_postgres::types::ToSql;
 
 use crate::convert::{count, hash32, key, limit, millis, symbol, time};
+use crate::lists::ListFilter;
 use crate::pool::Fail;
 
-const SELECT: &str = "SELECT seq, symbol, source, price, bid, ask, volume, observed_at, \
-     script_hash, evidence_hash, proposer, outcome, decided_at, certificate FROM decisions";
+use crate::lists::SELECT;
 
 /// Turns a row selected with `SELECT` back into a stored decision.
 fn decision_from_row(row: &Row) -> Result<Unresolved, Fail> {
@@ -86,56 +85,46 @@ pub(crate) async fn decision(c: &Object, id: &QuoteId) -> Result<Option<StoredDe
     Ok(decisions(c, &rows, true).await?.pop())
 }
 
+/// One page of decisions, newest first. A list of one symbol walks `decisions_symbol_time`; a list
+/// of all symbols reads through growing time windows ([`crate::windows`]), since PostgreSQL keeps
+/// only a BRIN index on observation time.
 pub(crate) async fn list(c: &Object, q: &DecisionQuery) -> Result<Page<StoredDecision>, Fail> {
-    let symbol = q.symbol.as_ref().map(|s| s.as_str());
-    let outcome = q.outcome.map(outcome_code);
-    let since = q.since_ms.map(time);
-    let until = q.until_ms.map(time);
-    let after = q.after.map(|a| (time(a.observed_at_ms), a.seq));
     let page = q.effective_limit();
     let fetch = limit(page) + 1;
-    let mut conditions: Vec<String> = Vec::new();
-    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-    if let Some(symbol) = &symbol {
-        params.push(symbol);
-        conditions.push(format!("symbol = ${}", params.len()));
-    }
-    if let Some(source) = &q.source {
-        params.push(source);
-        conditions.push(format!("source = ${}", params.len()));
-    }
-    if let Some(outcome) = &outcome {
-        params.push(outcome);
-        conditions.push(format!("outcome = ${}", params.len()));
-    }
-    if let Some(since) = &since {
-        params.push(since);
-        conditions.push(format!("observed_at >= ${}", params.len()));
-    }
-    if let Some(until) = &until {
-        params.push(until);
-        conditions.push(format!("observed_at < ${}", params.len()));
-    }
-    if let Some((at, seq)) = &after {
-        params.push(at);
-        params.push(seq);
-        let n = params.len();
-        conditions.push(format!("(observed_at, seq) < (${}, ${n})", n - 1));
-    }
-    let filter = if conditions.is_empty() {
-        String::new()
+    let filter = ListFilter::new(q);
+    let rows = if q.symbol.is_some() {
+        filter.page(c, None, fetch).await?
     } else {
-        format!(" WHERE {}", conditions.join(" AND "))
+        let Some(anchor) = anchor(c, q).await? else {
+            return Ok(Page::from_one_past(Vec::new(), page));
+        };
+        let mut rows = Vec::new();
+        for lower in crate::windows::lower_bounds(anchor, q.since_ms) {
+            rows = filter.page(c, lower.map(time).as_ref(), fetch).await?;
+            if rows.len() as i64 >= fetch {
+                break;
+            }
+        }
+        rows
     };
-    let sql = format!(
-        "{SELECT}{filter} ORDER BY observed_at DESC, seq DESC LIMIT ${}",
-        params.len() + 1
-    );
-    params.push(&fetch);
-    let statement = c.prepare_cached(&sql).await?;
-    let rows = c.query(&statement, &params).await?;
     let items = decisions(c, &rows, q.certificates).await?;
     Ok(Page::from_one_past(items, page))
+}
+
+/// The newest observation time a list can return: its cursor's, just before its `until`, or, with
+/// neither, that of the newest stored decision (`None`: nothing is stored). Newer rows still count
+/// when there is no upper bound; the anchor only places the windows.
+async fn anchor(c: &Object, q: &DecisionQuery) -> Result<Option<i64>, Fail> {
+    let cursor = q.after.map(|a| a.observed_at_ms);
+    let until = q.until_ms.map(|u| u.saturating_sub(1));
+    if let Some(bound) = cursor.into_iter().chain(until).min() {
+        return Ok(Some(bound));
+    }
+    let statement = c
+        .prepare_cached("SELECT observed_at FROM decisions ORDER BY seq DESC LIMIT 1")
+        .await?;
+    let row = c.query_opt(&statement, &[]).await?;
+    Ok(row.map(|r| r.try_get(0).map(millis)).transpose()?)
 }
 
 pub(crate) async fn after(c: &Object, seq: i64, n: u32) -> Result<Vec<StoredDecision>, Fail> {

@@ -6,7 +6,7 @@ use mdn_protocol::{Outcome, QuoteId};
 
 use super::fixtures::{self, commit, commit_salted, outcome_for};
 use super::invariants::assert_effects_match;
-use crate::decisions::{CommitReport, DecisionQuery};
+use crate::decisions::{CommitReport, DecisionCommit, DecisionQuery};
 use crate::error::StoreError;
 use crate::store::Store;
 
@@ -475,4 +475,94 @@ pub async fn certificates_by_batch_round_trip(store: &dyn Store) {
     );
     let counts = store.decision_counts().await.expect("counts");
     assert_eq!((counts.validated, counts.expired), (701, 0));
+}
+
+/// Lists are exact when observation times are spread from milliseconds to years apart, tie, and
+/// arrive out of time order (a backend may search time windows, as PostgreSQL does).
+pub async fn lists_are_exact_over_spread_times(store: &dyn Store) {
+    const DAY_MS: i64 = 86_400_000;
+    let offsets = [
+        0,
+        1,
+        1,
+        999,
+        1_000,
+        3_999,
+        4_001,
+        60_000,
+        3_600_000,
+        DAY_MS,
+        30 * DAY_MS,
+        400 * DAY_MS,
+        900 * DAY_MS,
+        2_000 * DAY_MS,
+    ];
+    let n = 56u64;
+    let commits: Vec<DecisionCommit> = (0..n)
+        .map(|i| {
+            let mut quote = fixtures::quote_salted(i, 7);
+            let k = usize::try_from(i).unwrap_or(0);
+            quote.observed_at_ms = fixtures::BASE_MS - offsets[k % offsets.len()];
+            let decision = fixtures::decision(quote, outcome_for(i));
+            DecisionCommit {
+                effects: fixtures::effects_for(&decision),
+                decision,
+                batches: Vec::new(),
+            }
+        })
+        .collect();
+    // Committed out of time order, so the newest by seq is not the newest by time.
+    let order: Vec<usize> = (0..commits.len())
+        .map(|i| (i * 37) % commits.len())
+        .collect();
+    for chunk in order.chunks(9) {
+        let batch: Vec<_> = chunk.iter().map(|&i| commits[i].clone()).collect();
+        store.commit(&batch).await.expect("commit");
+    }
+    let mut stored = Vec::new();
+    for c in &commits {
+        let d = store.decision(&c.decision.quote.id()).await.expect("read");
+        stored.push(d.expect("stored"));
+    }
+    let t = |days: i64| fixtures::BASE_MS - days * DAY_MS;
+    let queries = [
+        DecisionQuery::default(),
+        DecisionQuery {
+            source: Some("kraken".into()),
+            ..DecisionQuery::default()
+        },
+        DecisionQuery {
+            outcome: Some(Outcome::Rejected),
+            ..DecisionQuery::default()
+        },
+        DecisionQuery {
+            since_ms: Some(t(500)),
+            until_ms: Some(t(1) + 1),
+            ..DecisionQuery::default()
+        },
+        DecisionQuery {
+            until_ms: Some(fixtures::BASE_MS - 1_000),
+            ..DecisionQuery::default()
+        },
+    ];
+    for query in queries {
+        let mut want: Vec<&crate::StoredDecision> = stored
+            .iter()
+            .filter(|d| {
+                let q = &d.decision.quote;
+                query.source.as_ref().is_none_or(|s| &q.source == s)
+                    && query.outcome.is_none_or(|o| d.decision.outcome == o)
+                    && query.since_ms.is_none_or(|s| q.observed_at_ms >= s)
+                    && query.until_ms.is_none_or(|u| q.observed_at_ms < u)
+            })
+            .collect();
+        want.sort_by_key(|d| std::cmp::Reverse((d.decision.quote.observed_at_ms, d.seq)));
+        let want_ids: Vec<QuoteId> = want.iter().map(|d| d.decision.quote.id()).collect();
+        assert!(!want_ids.is_empty(), "every query matches something");
+        for limit in [1, 4, 50] {
+            let got = collect_pages(store, query.clone(), limit).await;
+            let got_ids: Vec<QuoteId> = got.iter().map(|d| d.decision.quote.id()).collect();
+            assert_eq!(got_ids, want_ids, "{query:?}, pages of {limit}");
+        }
+    }
 }

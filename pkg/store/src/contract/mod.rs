@@ -27,6 +27,7 @@ macro_rules! contract_tests {
             batch_duplicates_collapse,
             invalid_decision_fails_batch,
             list_decisions_filters_and_pages,
+            lists_are_exact_over_spread_times,
             decisions_after_pages_validated,
             validated_among_finds_stored_validated,
             symbols_summarise_validated,
