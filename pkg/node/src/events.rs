@@ -43,6 +43,9 @@ pub struct Counters {
     /// Valid proposals and vote batches dropped unprocessed for arriving past their deadline
     /// (this node was behind on its gossip).
     pub gossip_late: Count,
+    /// Decisions dropped unstored because the store writer's queue was full (the store fell
+    /// behind; see [`crate::commit_queue`]).
+    pub store_shed: Count,
     /// Decisions pulled from peers by catch-up sync.
     pub synced: Count,
     /// Decisions a peer offered in catch-up sync that this node already had (not re-verified).

@@ -8,6 +8,7 @@
 //! actor thread); [`sync`] pulls missed decisions from peers; [`api`] serves HTTP.
 //!
 //! - [`app`]: builds and starts everything from a `Config`.
+//! - [`commit_queue`]: the store writer's bounded queue (what it sheds when the store falls behind).
 //! - [`schedule`]: pure cron bookkeeping (next fire, missed ticks, overlap).
 //! - [`reputation`]: source scores, peer reputation, signed reports and consensus prices.
 //! - [`script_share`]: publishing, discovering, installing and trusting shared scripts.
@@ -17,6 +18,7 @@ pub mod api;
 pub mod app;
 pub mod byzantine;
 pub mod clock;
+pub mod commit_queue;
 pub mod devnet;
 pub mod events;
 pub mod gossip;

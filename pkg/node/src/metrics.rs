@@ -121,6 +121,12 @@ impl Metrics {
         );
         counter(
             &mut registry,
+            "store_shed_decisions",
+            "Decisions dropped unstored because the store writer's queue was full",
+            &counters.store_shed,
+        );
+        counter(
+            &mut registry,
             "synced_decisions",
             "Decisions pulled from peers by catch-up sync",
             &counters.synced,

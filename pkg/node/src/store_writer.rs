@@ -2,7 +2,6 @@
 //! sync and runner send into batches (one transaction per batch: the store's commit is idempotent,
 //! so a failed batch is simply retried), and announces decisions once they are durable.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +10,7 @@ use mdn_protocol::{Outcome, QuoteId};
 use mdn_store::{DecisionCommit, SourceEvent, Store};
 
 use crate::clock::now_ms;
+use crate::commit_queue::{CommitQueue, DEFAULT_BOUND, Shed};
 use crate::events::{Counters, NodeEvent, QuoteEvent, Telemetry};
 use crate::messages::{CommitDecisions, PendingCommit, RecordSourceEvents};
 use crate::recent_ids::RecentIds;
@@ -23,17 +23,23 @@ const MAX_BATCH: usize = 4096;
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 /// Wait before retrying a failed write.
 const RETRY_AFTER: Duration = Duration::from_millis(500);
+/// Shortest time between two warnings that decisions were shed.
+const WARN_SHED_EVERY: Duration = Duration::from_secs(10);
 
 /// Writes decisions and source events to the store.
 pub struct StoreWriter {
     store: Arc<dyn Store>,
     telemetry: Telemetry,
     recent: Arc<RecentIds>,
-    decisions: VecDeque<PendingCommit>,
+    /// Decisions waiting, at most [`DEFAULT_BOUND`] (see [`crate::commit_queue`]).
+    decisions: CommitQueue,
     events: Vec<SourceEvent>,
     busy: bool,
     /// When the running (or last) transaction started.
     started: Instant,
+    /// Decisions shed since the last warning, and when that was.
+    shed_unreported: Shed,
+    warned_at: Option<Instant>,
 }
 
 impl StoreWriter {
@@ -43,10 +49,12 @@ impl StoreWriter {
             store,
             telemetry,
             recent,
-            decisions: VecDeque::new(),
+            decisions: CommitQueue::new(DEFAULT_BOUND),
             events: Vec::new(),
             busy: false,
             started: Instant::now(),
+            shed_unreported: Shed::default(),
+            warned_at: None,
         }
     }
 
@@ -61,12 +69,12 @@ impl StoreWriter {
         }
         self.busy = true;
         self.started = Instant::now();
-        let take = self.decisions.len().min(MAX_BATCH);
         // The batch goes to the store as it is (no copy) and comes back for the announcement,
         // or for a retry.
         let (commits, proposed_at): (Vec<_>, Vec<_>) = self
             .decisions
-            .drain(..take)
+            .take(MAX_BATCH)
+            .into_iter()
             .map(|p| (p.commit, p.proposed_at_ms))
             .unzip();
         let commits: Arc<[DecisionCommit]> = commits.into();
@@ -101,9 +109,8 @@ impl StoreWriter {
                 Ok(()) => this.announce(&batch),
                 Err(err) => {
                     tracing::error!(%err, n = batch.proposed_at.len(), "commit failed, will retry");
-                    for item in batch.into_pending().into_iter().rev() {
-                        this.decisions.push_front(item);
-                    }
+                    let shed = this.decisions.retry(batch.into_pending());
+                    this.count_shed(shed);
                     retry = true;
                 }
             }
@@ -119,6 +126,31 @@ impl StoreWriter {
                 this.flush(ctx);
             }
         }));
+    }
+
+    /// Counts decisions the full queue dropped, and warns (at most every [`WARN_SHED_EVERY`]).
+    fn count_shed(&mut self, shed: Shed) {
+        if shed.total() == 0 {
+            return;
+        }
+        Counters::add(&self.telemetry.counters.store_shed, shed.total());
+        self.shed_unreported.expired += shed.expired;
+        self.shed_unreported.decided += shed.decided;
+        if self
+            .warned_at
+            .is_some_and(|at| at.elapsed() < WARN_SHED_EVERY)
+        {
+            return;
+        }
+        let Shed { expired, decided } = std::mem::take(&mut self.shed_unreported);
+        tracing::warn!(
+            expired,
+            decided,
+            queued = self.decisions.len(),
+            "the store falls behind: decisions dropped unstored (validated ones come back by \
+             catch-up sync once it keeps up)"
+        );
+        self.warned_at = Some(Instant::now());
     }
 
     /// Publishes the queue depth (decisions buffered or being written).
@@ -200,7 +232,8 @@ impl Handler<CommitDecisions> for StoreWriter {
     type Result = ();
 
     fn handle(&mut self, msg: CommitDecisions, ctx: &mut Self::Context) {
-        self.decisions.extend(msg.items);
+        let shed = self.decisions.push(msg.items);
+        self.count_shed(shed);
         self.report_queue();
         if self.decisions.len() >= MAX_BATCH {
             self.flush(ctx);

@@ -112,6 +112,8 @@ impl SyncWorker {
     /// Runs until the trigger channel closes.
     pub async fn run(self, mut triggers: mpsc::Receiver<SyncTrigger>) {
         let mut round = tokio::time::interval(ROUND_EVERY);
+        let shed = &self.telemetry.counters.store_shed;
+        let mut shed_before = Counters::get(shed);
         loop {
             tokio::select! {
                 trigger = triggers.recv() => match trigger {
@@ -119,6 +121,13 @@ impl SyncWorker {
                     None => return,
                 },
                 _ = round.tick() => {
+                    // The store writer dropped decisions since the last round: the store is
+                    // behind, and fetching them back now would only add to its load. The gaps
+                    // are healed by the first round after it keeps up again.
+                    let shed_now = Counters::get(shed);
+                    if std::mem::replace(&mut shed_before, shed_now) != shed_now {
+                        continue;
+                    }
                     for peer in self.network.connected_peers().await.unwrap_or_default() {
                         self.catch_up(peer).await;
                     }

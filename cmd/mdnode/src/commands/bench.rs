@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use mdn_node::devnet::{Databases, DevnetLayout, DevnetOptions, drop_database};
-use mdn_node::latency::quantile;
+use mdn_node::latency::{BOUNDS_MS, quantile};
 use serde_json::Value;
 
 use super::devnet::process::{Child, spawn_logged, stop_all, wait_for_line};
@@ -163,11 +163,12 @@ async fn measure(
     let mut merged = empty.clone();
     let mut stages = vec![empty; STAGES.len()];
     let mut rates = Vec::new();
-    let (mut rejected, mut expired) = (0, 0);
+    let (mut rejected, mut expired, mut shed) = (0, 0, 0);
     for (b, a) in before.iter().zip(&after) {
         rates.push((a.validated - b.validated) as f64 / secs);
         rejected += a.rejected - b.rejected;
         expired += a.expired - b.expired;
+        shed += a.store_shed - b.store_shed;
         merged.add_window(&b.latency, &a.latency);
         for (stage, (x, y)) in stages.iter_mut().zip(b.stages.iter().zip(&a.stages)) {
             stage.add_window(x, y);
@@ -179,8 +180,12 @@ async fn measure(
         .collect();
     let mean = rates.iter().sum::<f64>() / rates.len() as f64;
     let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
-    let pct_of =
-        |counts: &[u64], q| quantile(counts, q).map_or("n/a".to_owned(), |v| format!("≤{v} ms"));
+    let pct_of = |counts: &[u64], q| match quantile(counts, q) {
+        None => "n/a".to_owned(),
+        // The last bucket has no upper bound.
+        Some(u64::MAX) => format!(">{} ms", BOUNDS_MS[BOUNDS_MS.len() - 1]),
+        Some(v) => format!("≤{v} ms"),
+    };
     let pct = |q| pct_of(&merged.counts, q);
     println!(
         "nodes {}  symbols {}  schedule {:?}  window {:.1} s",
@@ -192,6 +197,9 @@ async fn measure(
     println!("validated quotes/s per node: mean {mean:.0}, min {min:.0}");
     println!("rejected in window (all nodes): {rejected}");
     println!("expired in window (all nodes): {expired}");
+    if shed > 0 {
+        println!("dropped unstored, the store behind (all nodes): {shed}");
+    }
     println!(
         "latency proposal→commit: p50 {}  p90 {}  p99 {}  mean {}",
         pct(0.5),
@@ -237,6 +245,7 @@ struct Snapshot {
     validated: u64,
     rejected: u64,
     expired: u64,
+    store_shed: u64,
     latency: Histogram,
     /// One histogram per [`STAGES`] entry.
     stages: Vec<Histogram>,
@@ -298,6 +307,7 @@ async fn snapshot(
             validated: c["validated"].as_u64().context("counters.validated")?,
             rejected: c["rejected"].as_u64().context("counters.rejected")?,
             expired: c["expired"].as_u64().context("counters.expired")?,
+            store_shed: c["store_shed"].as_u64().context("counters.store_shed")?,
             latency: Histogram::read(&v["latency"], "latency")?,
             stages: STAGES
                 .iter()

@@ -155,6 +155,8 @@ pub struct CountersJson {
     /// Valid proposals and vote batches dropped for arriving past their deadline (also counted
     /// in `gossip_ignored`): this node was behind on its gossip.
     pub gossip_late: u64,
+    /// Decisions dropped unstored because the store fell behind (its writer's queue was full).
+    pub store_shed: u64,
     /// Decisions pulled from peers by catch-up sync.
     pub synced: u64,
     /// Source runs that failed.
@@ -175,6 +177,7 @@ impl From<&Counters> for CountersJson {
             not_newer: Counters::get(&c.not_newer),
             gossip_ignored: Counters::get(&c.gossip_ignored),
             gossip_late: Counters::get(&c.gossip_late),
+            store_shed: Counters::get(&c.store_shed),
             synced: Counters::get(&c.synced),
             run_failures: Counters::get(&c.run_failures),
         }
