@@ -235,6 +235,10 @@ impl SyncWorker {
             let report = self.store.commit(&commits).await?;
             stored = report.inserted + report.upgraded;
             Counters::add(&self.telemetry.counters.synced, stored);
+            // Stored as validated now (only validated decisions verify): the next rounds need
+            // not ask the store about them either.
+            self.recent
+                .remember(commits.iter().map(|c| c.decision.quote.id()));
         }
         Ok((stored, next.filter(|_| count > 0)))
     }
