@@ -37,28 +37,32 @@ async fn plan_of(client: &tokio_postgres::Client, sql: &str) -> String {
         .join("\n")
 }
 
-#[tokio::test]
-async fn batch_id_lookups_use_the_primary_key() {
+/// A migrated database whose decisions table holds [`ROWS`] rows observed at `observed_at` (SQL
+/// over the row number `g`), vacuumed and analysed, and a client connected to it.
+async fn filled(observed_at: &str) -> (TestDb, tokio_postgres::Client) {
     let db = TestDb::create().await;
     migrate(db.url()).await.expect("migrate");
     let (client, connection) = tokio_postgres::connect(db.url(), NoTls)
         .await
         .expect("connect");
     tokio::spawn(connection);
+    let fill = format!(
+        "INSERT INTO decisions (quote_id, symbol, source, price, observed_at, script_hash, \
+           evidence_hash, proposer, outcome, decided_at) \
+         SELECT sha256(int8send(g)), 'S' || (g % 500), 'binance', 1, {observed_at}, '\\x00', \
+           '\\x00', '\\x00', 2, now() FROM generate_series(1::int8, $1::int8) g"
+    );
+    client.execute(&fill, &[&ROWS]).await.expect("fill");
     client
-        .execute(
-            "INSERT INTO decisions (quote_id, symbol, source, price, observed_at, script_hash, \
-               evidence_hash, proposer, outcome, decided_at) \
-             SELECT sha256(int8send(g)), 'S' || (g % 500), 'binance', 1, now(), '\\x00', '\\x00', \
-               '\\x00', 2, now() FROM generate_series(1::int8, $1::int8) g",
-            &[&ROWS],
-        )
+        .batch_execute("VACUUM ANALYZE decisions")
         .await
-        .expect("fill");
-    client
-        .batch_execute("ANALYZE decisions")
-        .await
-        .expect("analyze");
+        .expect("vacuum");
+    (db, client)
+}
+
+#[tokio::test]
+async fn batch_id_lookups_use_the_primary_key() {
+    let (_db, client) = filled("now()").await;
     for sql in [STORED_AMONG, VALIDATED_AMONG] {
         let plan = plan_of(&client, sql).await;
         assert!(plan.contains("decisions_pkey"), "{sql}: {plan}");
@@ -70,28 +74,8 @@ async fn batch_id_lookups_use_the_primary_key() {
 /// is no B-tree on it), first page and later pages alike, instead of scanning every decision.
 #[tokio::test]
 async fn lists_of_all_symbols_read_their_window_through_the_brin_index() {
-    let db = TestDb::create().await;
-    migrate(db.url()).await.expect("migrate");
-    let (client, connection) = tokio_postgres::connect(db.url(), NoTls)
-        .await
-        .expect("connect");
-    tokio::spawn(connection);
     // One decision per millisecond, stored in the order observed, as a running node's are.
-    client
-        .execute(
-            "INSERT INTO decisions (quote_id, symbol, source, price, observed_at, script_hash, \
-               evidence_hash, proposer, outcome, decided_at) \
-             SELECT sha256(int8send(g)), 'S' || (g % 500), 'binance', 1, \
-               to_timestamp(1700000000) + g * interval '1 millisecond', '\\x00', '\\x00', \
-               '\\x00', 2, now() FROM generate_series(1::int8, $1::int8) g",
-            &[&ROWS],
-        )
-        .await
-        .expect("fill");
-    client
-        .batch_execute("VACUUM ANALYZE decisions")
-        .await
-        .expect("vacuum");
+    let (_db, client) = filled("to_timestamp(1700000000) + g * interval '1 millisecond'").await;
     let at =
         |ms: i64| SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_000 + ms as u64);
     let (newest, middle) = (at(ROWS), at(ROWS / 2));
