@@ -1,5 +1,6 @@
-//! The SQL of decision lists, newest first, and how a list of all symbols runs through time
-//! windows ([`crate::windows`]). Public so that a test can check the plans PostgreSQL makes.
+//! The SQL of decision lists, newest first: a list's filter, optionally bounded below by a time
+//! window (`reads::list` walks the windows of [`crate::windows`]). Public so that a test can check
+//! the plans PostgreSQL makes.
 
 use std::time::SystemTime;
 
@@ -49,9 +50,9 @@ impl<'q> ListFilter<'q> {
         self.statement(lower.as_ref(), &0).0
     }
 
-    /// Up to `fetch` matching rows observed at or after `lower`, newest first. Planned for its
-    /// parameters each time (not a cached statement): a generic plan does not know how narrow the
-    /// time window is.
+    /// Up to `fetch` matching rows observed at or after `lower`, newest first. A windowed query is
+    /// planned for its parameters each time (not a cached statement): a generic plan does not know
+    /// how narrow the window is.
     pub(crate) async fn page(
         &self,
         c: &Object,
@@ -59,7 +60,11 @@ impl<'q> ListFilter<'q> {
         fetch: i64,
     ) -> Result<Vec<Row>, Fail> {
         let (sql, params) = self.statement(lower, &fetch);
-        Ok(c.query(sql.as_str(), &params).await?)
+        if lower.is_some() {
+            return Ok(c.query(sql.as_str(), &params).await?);
+        }
+        let statement = c.prepare_cached(&sql).await?;
+        Ok(c.query(&statement, &params).await?)
     }
 
     fn statement<'a>(

@@ -13,10 +13,8 @@ use rust_decimal::Decimal;
 use tokio_postgres::Row;
 
 use crate::convert::{count, hash32, key, limit, millis, symbol, time};
-use crate::lists::ListFilter;
+use crate::lists::{ListFilter, SELECT};
 use crate::pool::Fail;
-
-use crate::lists::SELECT;
 
 /// Turns a row selected with `SELECT` back into a stored decision.
 fn decision_from_row(row: &Row) -> Result<Unresolved, Fail> {
