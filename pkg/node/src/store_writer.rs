@@ -147,8 +147,8 @@ impl StoreWriter {
             expired,
             decided,
             queued = self.decisions.len(),
-            "the store falls behind: decisions dropped unstored (validated ones come back by \
-             catch-up sync once it keeps up)"
+            "the store falls behind: decisions dropped unstored (catch-up sync fetches the \
+             validated ones from peers that stored them once it keeps up)"
         );
         self.warned_at = Some(Instant::now());
     }
