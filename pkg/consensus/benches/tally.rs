@@ -10,8 +10,7 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mdn_consensus::tally::Tally;
 use mdn_protocol::{
-    CertificateEntry, Hash32, MerkleProof, PublicKey, QuoteId, Signature, Verdict,
-    VoteBatchHeader,
+    CertificateEntry, Hash32, MerkleProof, PublicKey, QuoteId, Signature, Verdict, VoteBatchHeader,
 };
 
 /// The allocator the node binary runs with, so the figures are the node's.

@@ -188,14 +188,14 @@ impl GossipBridge {
             Ok(VerifiedObservations::new(batch))
         })
         .await;
-        let verified = match accept_fresh(checked, seqs, |v| (v.batch.proposer, v.batch.seq)) {
+        let verified = match accept_fresh(checked, seqs, |v| (v.batch().proposer, v.batch().seq)) {
             Ok(verified) => verified,
             Err(verdict) => return verdict.into(),
         };
-        self.scripts.note_batch(&verified.batch);
+        self.scripts.note_batch(verified.batch());
         if self
             .deadline
-            .is_late(verified.batch.created_at_ms, now_ms())
+            .is_late(verified.batch().created_at_ms, now_ms())
         {
             return Handled::Late;
         }

@@ -87,15 +87,16 @@ pub struct Collected {
     pub quotes: Arc<Vec<ScrapedQuote>>,
 }
 
-/// Gossip bridge or proposer → voter: an observation batch whose signature has been checked.
+/// Gossip bridge or proposer → voter: an observation batch whose signature has been checked, with
+/// the id of each of its quotes. Made only by [`VerifiedObservations::new`], so the ids are always
+/// those of the quotes.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub struct VerifiedObservations {
-    /// The batch.
-    pub batch: Arc<ObservationBatch>,
-    /// The id of each of its quotes, in order (computed where the batch is checked, off the actor
-    /// threads for gossiped batches).
-    pub ids: Vec<QuoteId>,
+    batch: Arc<ObservationBatch>,
+    /// In quote order (computed where the batch is checked, off the actor threads for gossiped
+    /// batches).
+    ids: Vec<QuoteId>,
 }
 
 impl VerifiedObservations {
@@ -106,6 +107,16 @@ impl VerifiedObservations {
             batch: Arc::new(batch),
             ids,
         }
+    }
+
+    /// The batch.
+    pub fn batch(&self) -> &Arc<ObservationBatch> {
+        &self.batch
+    }
+
+    /// Each quote with its id, in order.
+    pub fn quotes(&self) -> impl Iterator<Item = (&Quote, QuoteId)> {
+        self.batch.quotes.iter().zip(self.ids.iter().copied())
     }
 }
 

@@ -268,9 +268,10 @@ impl Handler<VerifiedObservations> for Voter {
 
     fn handle(&mut self, msg: VerifiedObservations, _ctx: &mut Self::Context) {
         let now = now_ms();
-        let from_peer = (msg.batch.proposer != self.own).then_some(msg.batch.created_at_ms);
-        let mut proposed = Vec::with_capacity(msg.batch.quotes.len());
-        for (quote, &id) in msg.batch.quotes.iter().zip(&msg.ids) {
+        let batch = msg.batch();
+        let from_peer = (batch.proposer != self.own).then_some(batch.created_at_ms);
+        let mut proposed = Vec::with_capacity(batch.quotes.len());
+        for (quote, id) in msg.quotes() {
             proposed.push((id, quote.clone()));
             if self.seen.contains_key(&id) {
                 continue;
@@ -291,7 +292,7 @@ impl Handler<VerifiedObservations> for Voter {
         }
         let proposed = Proposed {
             quotes: proposed,
-            proposed_at_ms: msg.batch.created_at_ms,
+            proposed_at_ms: batch.created_at_ms,
         };
         if self.tally_quotes.try_send(proposed).is_err() {
             tracing::warn!("tally saturated, proposed quotes not forwarded");
