@@ -82,10 +82,10 @@ impl CommitQueue {
     }
 
     /// Takes the oldest `n` decisions (fewer when fewer wait).
-    pub fn take(&mut self, n: usize) -> Vec<PendingCommit> {
-        let taken: Vec<PendingCommit> = self.items.drain(..n.min(self.items.len())).collect();
-        self.expired -= taken.iter().filter(|p| is_expired(p)).count();
-        taken
+    pub fn take(&mut self, n: usize) -> impl Iterator<Item = PendingCommit> + '_ {
+        let n = n.min(self.items.len());
+        self.expired -= self.items.range(..n).filter(|p| is_expired(p)).count();
+        self.items.drain(..n)
     }
 
     fn shed(&mut self) -> Shed {
@@ -104,12 +104,9 @@ impl CommitQueue {
             excess -= n;
             shed.expired = n as u64;
         }
-        if excess > 0 {
-            for p in self.items.drain(..excess) {
-                self.expired -= usize::from(is_expired(&p));
-                shed.decided += 1;
-            }
-        }
+        // Any excess left is over decisions that are not expired (all expired ones are gone).
+        self.items.drain(..excess);
+        shed.decided = excess as u64;
         shed
     }
 }
@@ -133,10 +130,7 @@ mod tests {
     }
 
     fn numbers(q: &mut CommitQueue) -> Vec<i64> {
-        q.take(usize::MAX)
-            .iter()
-            .map(|p| p.proposed_at_ms)
-            .collect()
+        q.take(usize::MAX).map(|p| p.proposed_at_ms).collect()
     }
 
     #[test]
@@ -186,7 +180,7 @@ mod tests {
     fn a_retried_batch_goes_back_in_front() {
         let mut q = CommitQueue::new(8);
         q.push([1, 2, 3].map(|i| pending(i, Outcome::Validated)));
-        let batch = q.take(2);
+        let batch: Vec<_> = q.take(2).collect();
         q.push([4].map(|i| pending(i, Outcome::Validated)));
         assert_eq!(q.retry(batch), Shed::default());
         assert_eq!(numbers(&mut q), vec![1, 2, 3, 4]);
@@ -231,7 +225,7 @@ mod tests {
                 prop_assert_eq!(q.expired, q.items.iter().filter(|p| is_expired(p)).count());
                 let order: Vec<i64> = q.items.iter().map(|p| p.proposed_at_ms).collect();
                 prop_assert!(order.windows(2).all(|w| w[0] < w[1]));
-                taken += q.take(*take).len() as u64;
+                taken += q.take(*take).count() as u64;
                 prop_assert_eq!(q.expired, q.items.iter().filter(|p| is_expired(p)).count());
             }
             prop_assert_eq!(arrived, shed_total + taken + q.len() as u64);

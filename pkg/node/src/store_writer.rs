@@ -74,7 +74,6 @@ impl StoreWriter {
         let (commits, proposed_at): (Vec<_>, Vec<_>) = self
             .decisions
             .take(MAX_BATCH)
-            .into_iter()
             .map(|p| (p.commit, p.proposed_at_ms))
             .unzip();
         let commits: Arc<[DecisionCommit]> = commits.into();

@@ -183,7 +183,7 @@ async fn measure(
     let pct_of = |counts: &[u64], q| match quantile(counts, q) {
         None => "n/a".to_owned(),
         // The last bucket has no upper bound.
-        Some(u64::MAX) => format!(">{} ms", BOUNDS_MS[BOUNDS_MS.len() - 1]),
+        Some(u64::MAX) => format!(">{} ms", BOUNDS_MS.last().copied().unwrap_or(0)),
         Some(v) => format!("≤{v} ms"),
     };
     let pct = |q| pct_of(&merged.counts, q);
