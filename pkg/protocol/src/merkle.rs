@@ -122,7 +122,11 @@ pub fn root_and_proofs(leaves: &[Hash32]) -> (Hash32, Vec<MerkleProof>) {
     if u32::try_from(leaves.len()).is_err() {
         return (root(leaves), Vec::new());
     }
-    let mut paths = vec![Vec::new(); leaves.len()];
+    // No path is longer than the tree is deep (ceil(log2 n)): sized once, never grown.
+    let depth = leaves.len().next_power_of_two().trailing_zeros() as usize;
+    let mut paths: Vec<Vec<Hash32>> = (0..leaves.len())
+        .map(|_| Vec::with_capacity(depth))
+        .collect();
     let root = all_paths(leaves, &mut paths);
     let proofs = paths
         .into_iter()
