@@ -363,6 +363,39 @@ mod tests {
     }
 
     #[test]
+    fn lists_of_all_symbols_walk_the_time_index_and_sort_only_ties() {
+        for q in [
+            DecisionQuery::default(),
+            DecisionQuery {
+                source: Some("kraken".into()),
+                since_ms: Some(1),
+                until_ms: Some(50),
+                after: Some(DecisionCursor {
+                    observed_at_ms: 5,
+                    seq: 9,
+                }),
+                ..DecisionQuery::default()
+            },
+        ] {
+            let plan = plan(&q, Scope::All);
+            assert!(
+                plan.contains("USING INDEX decisions_time_id")
+                    || plan.contains("USING COVERING INDEX decisions_time_id"),
+                "{plan}"
+            );
+            // SQLite names the partial sort after what it sorts: the last term here (seq).
+            assert!(
+                plan.contains("LAST TERM OF ORDER BY") || plan.contains("RIGHT PART OF ORDER BY"),
+                "ties by seq only: {plan}"
+            );
+            assert!(
+                !plan.contains("TEMP B-TREE FOR ORDER BY"),
+                "no full sort: {plan}"
+            );
+        }
+    }
+
+    #[test]
     fn tail_symbol_reads_scan_only_the_tail() {
         let plan = plan(&by_symbol(), Scope::SymbolTail { indexed_seq: 7 });
         assert!(
