@@ -16,9 +16,12 @@ use rusqlite::{Connection, params};
 
 use crate::worker::Fail;
 
-/// Tail length from which the tail is appended to the index: large enough that a busy node
-/// appends about once a second, small enough that scanning the tail stays cheap.
-pub const DEFAULT_TAIL_ROWS: i64 = 8_192;
+/// Tail length from which the tail is appended to the index. An append rewrites about one leaf
+/// page per symbol whatever its length, so longer tails write fewer pages per decision: with 640
+/// symbols, 8,192 rows meant ~13 entries per page written, and the 4-node devnet at 10,000
+/// quotes/s spent ~3% more CPU per quote, and more time in queues, than with this length (BENCHMARKS.md, session 18). A read
+/// by symbol scans the tail: ~3 ms at this length, ~6 ms at twice it (after an id index step).
+pub const DEFAULT_TAIL_ROWS: i64 = 32_768;
 
 /// Decisions after this seq are in the tail (not in `decision_symbols`).
 pub(crate) fn indexed_seq(conn: &Connection) -> Result<i64, Fail> {
