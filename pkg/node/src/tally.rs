@@ -304,6 +304,14 @@ impl Handler<VerifiedVotes> for TallyActor {
         // One audit path per vote, in vote order (see `VerifiedVotes`).
         debug_assert_eq!(proofs.len(), batch.votes.len());
         for (vote, proof) in batch.votes.iter().zip(proofs) {
+            // A vote on a decided quote (the fourth of four, usually) counts only as a late vote:
+            // no certificate entry is built for it.
+            if self.tally.outcome(&vote.quote_id).is_some() && self.tally.is_validator(&voter) {
+                if self.reputation.is_some() {
+                    self.late_out.push((vote.quote_id, voter, vote.verdict));
+                }
+                continue;
+            }
             let entry = (vote.verdict == Verdict::Accept).then(|| CertificateEntry {
                 header: batch.header.clone(),
                 signature: batch.signature,

@@ -155,6 +155,11 @@ impl Tally {
         self.validators.len()
     }
 
+    /// Whether `key` is one of the validators counted.
+    pub fn is_validator(&self, key: &PublicKey) -> bool {
+        self.validators.contains(key)
+    }
+
     /// Open quotes.
     pub fn pending_len(&self) -> usize {
         self.pending.len()
