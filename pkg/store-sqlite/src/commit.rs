@@ -1,5 +1,6 @@
 //! Idempotent decision commits in one SQLite transaction: insert-or-ignore each row, upgrade an
-//! expired row to validated, then add the effects of exactly the rows that changed. Rows are
+//! expired row to validated, then add the effects of exactly the rows that changed (the decision
+//! totals at once, the score counters through the effect journal, `effect_journal`). Rows are
 //! unique by `(observed_at_ms, quote_id)` (an index that grows at its end); the quote-id index is
 //! brought up to date after the transaction (`id_index::maintain`), and so is the (symbol, time)
 //! index (`symbol_index::maintain`).
@@ -35,6 +36,7 @@ pub(crate) fn commit(
     batch: &[DecisionCommit],
     limits: &IdIndexLimits,
     symbol_tail_rows: i64,
+    effect_fold_rows: i64,
 ) -> Result<CommitReport, Fail> {
     let report = commit_batch(conn, batch)?;
     let id_step = crate::id_index::maintain(conn, limits).unwrap_or_else(|e| {
@@ -48,6 +50,9 @@ pub(crate) fn commit(
     };
     if let Err(e) = crate::symbol_index::maintain(conn, symbol_tail_rows) {
         tracing::warn!(error = ?e, "maintaining the SQLite symbol index failed; will retry");
+    }
+    if let Err(e) = crate::effect_journal::maintain(conn, effect_fold_rows) {
+        tracing::warn!(error = ?e, "folding the SQLite effect journal failed; will retry");
     }
     Ok(report)
 }
@@ -107,7 +112,8 @@ fn commit_batch(conn: &mut Connection, batch: &[DecisionCommit]) -> Result<Commi
             }
         }
     }
-    apply_deltas(&tx, &deltas)?;
+    apply_totals(&tx, deltas.totals)?;
+    crate::effect_journal::append(&tx, &deltas)?;
     tx.commit()?;
     Ok(report)
 }
@@ -133,8 +139,8 @@ fn store_batches(
     Ok(ids)
 }
 
-fn apply_deltas(tx: &rusqlite::Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
-    let t = deltas.totals;
+/// Adds a commit's net change to the decision totals (one small row per outcome).
+fn apply_totals(tx: &rusqlite::Transaction<'_>, t: OutcomeTotals) -> Result<(), Fail> {
     if t != OutcomeTotals::default() {
         tx.prepare_cached(
             "UPDATE decision_totals SET count = count + CASE outcome \
@@ -142,6 +148,14 @@ fn apply_deltas(tx: &rusqlite::Transaction<'_>, deltas: &EffectDeltas) -> Result
         )?
         .execute(params![t.validated, t.rejected, t.expired])?;
     }
+    Ok(())
+}
+
+/// Adds `deltas`' counters (not its totals) to the stats tables: a fold of the effect journal.
+pub(crate) fn apply_counters(
+    tx: &rusqlite::Transaction<'_>,
+    deltas: &EffectDeltas,
+) -> Result<(), Fail> {
     let mut sources = tx.prepare_cached(
         "INSERT INTO source_stats (source, symbol, validated, rejected, expired) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source, symbol) DO UPDATE SET \

@@ -14,11 +14,14 @@
 //!   log-structured merge tree maintained after commits, so commits only append.
 //! - `symbol_index`: the (symbol, time) index, appended in bulk after commits (one write per leaf
 //!   page per append, not per commit); reads by symbol merge it with the recent tail.
+//! - `effect_journal`: score counter deltas, one row per commit, folded into the stats tables
+//!   every few dozen commits; reads add what is not folded yet.
 
 mod catalog;
 mod checkpoint;
 mod commit;
 mod convert;
+mod effect_journal;
 mod id_index;
 mod id_runs;
 mod migrate;

@@ -7,6 +7,7 @@ use mdn_store::certstore::{
     BatchBook, Unresolved, complete, decode_stored, referenced_batches, without_certificates,
 };
 use mdn_store::decisions::{outcome_code, outcome_from_code};
+use mdn_store::overlay::SymbolSourceRow;
 use mdn_store::{DecisionCounts, DecisionQuery, Page, StoreError, StoredDecision, SymbolSummary};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -291,26 +292,26 @@ pub(crate) fn counts(c: &Connection) -> Result<DecisionCounts, Fail> {
     Ok(out)
 }
 
+/// Per-symbol summaries of the folded (symbol, source) rows plus the effect journal's.
 pub(crate) fn symbols(c: &Connection) -> Result<Vec<SymbolSummary>, Fail> {
-    // SQLite takes bare columns from the row holding MAX(..).
     let mut stmt = c.prepare_cached(
-        "SELECT symbol, last_price, MAX(last_observed_at_ms), count(*), sum(validated) \
-         FROM symbol_sources GROUP BY symbol ORDER BY symbol",
+        "SELECT symbol, source, validated, last_price, last_observed_at_ms FROM symbol_sources",
     )?;
     let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
+    let mut folded = Vec::new();
     while let Some(row) = rows.next()? {
         let sym: String = row.get(0)?;
-        let price: String = row.get(1)?;
-        out.push(SymbolSummary {
+        let price: String = row.get(3)?;
+        folded.push(SymbolSourceRow {
             symbol: symbol("symbol", &sym)?,
+            source: row.get(1)?,
+            validated: unsigned("symbol validated", row.get(2)?)?,
             last_price: parse_dec("last price", &price)?,
-            last_observed_at_ms: row.get(2)?,
-            sources: unsigned("symbol sources", row.get(3)?)?,
-            validated: unsigned("symbol validated", row.get(4)?)?,
+            last_observed_at_ms: row.get(4)?,
         });
     }
-    Ok(out)
+    let pending = crate::effect_journal::pending(c)?;
+    Ok(mdn_store::overlay::symbol_summaries(folded, &pending)?)
 }
 
 #[cfg(test)]

@@ -201,8 +201,9 @@ pub(crate) fn score_history(
     all(c, &sql, params![source, symbol, since_ms], score_from_row)
 }
 
+/// The folded source stats plus the effect journal's.
 pub(crate) fn source_stats(c: &Connection) -> Result<Vec<SourceStat>, Fail> {
-    all(
+    let folded = all(
         c,
         "SELECT source, symbol, validated, rejected, expired FROM source_stats \
          ORDER BY source, symbol",
@@ -216,7 +217,9 @@ pub(crate) fn source_stats(c: &Connection) -> Result<Vec<SourceStat>, Fail> {
                 expired: unsigned("source stats", r.get(4)?)?,
             })
         },
-    )
+    )?;
+    let pending = crate::effect_journal::pending(c)?;
+    Ok(mdn_store::overlay::source_stats(folded, &pending)?)
 }
 
 pub(crate) fn put_peers(c: &mut Connection, peers: &[PeerRecord]) -> Result<(), Fail> {
@@ -264,8 +267,9 @@ pub(crate) fn peers(c: &Connection) -> Result<Vec<PeerRecord>, Fail> {
     )
 }
 
+/// The folded peer stats plus the effect journal's.
 pub(crate) fn peer_stats(c: &Connection) -> Result<Vec<PeerStat>, Fail> {
-    all(
+    let folded = all(
         c,
         "SELECT peer, proposals_validated, proposals_rejected, proposals_expired, votes_agreed, \
            votes_disagreed FROM peer_stats ORDER BY peer",
@@ -280,7 +284,9 @@ pub(crate) fn peer_stats(c: &Connection) -> Result<Vec<PeerStat>, Fail> {
                 votes_disagreed: unsigned("peer stats", r.get(5)?)?,
             })
         },
-    )
+    )?;
+    let pending = crate::effect_journal::pending(c)?;
+    Ok(mdn_store::overlay::peer_stats(folded, &pending)?)
 }
 
 pub(crate) fn record_evidence(c: &Connection, e: &Evidence) -> Result<bool, Fail> {

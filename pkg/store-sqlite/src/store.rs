@@ -25,6 +25,7 @@ pub struct SqliteStore {
     reader: Worker,
     id_index: IdIndexLimits,
     symbol_tail_rows: i64,
+    effect_fold_rows: i64,
 }
 
 impl SqliteStore {
@@ -43,6 +44,7 @@ impl SqliteStore {
             reader,
             id_index,
             symbol_tail_rows: crate::symbol_index::DEFAULT_TAIL_ROWS,
+            effect_fold_rows: crate::effect_journal::FOLD_ROWS,
         })
     }
 
@@ -65,6 +67,14 @@ impl SqliteStore {
         self.symbol_tail_rows = rows;
         self
     }
+
+    /// Folds the effect journal into the stats tables once `rows` commits wait in it (default
+    /// 32; tests use small values so that reads add journaled counters to folded ones).
+    #[must_use]
+    pub fn with_effect_fold_rows(mut self, rows: i64) -> Self {
+        self.effect_fold_rows = rows;
+        self
+    }
 }
 
 #[async_trait]
@@ -82,10 +92,11 @@ impl Store for SqliteStore {
     }
 
     async fn commit_shared(&self, batch: Arc<[DecisionCommit]>) -> Result<CommitReport> {
-        let (limits, symbol_tail_rows) = (self.id_index, self.symbol_tail_rows);
+        let (limits, symbol_tail_rows, fold_rows) =
+            (self.id_index, self.symbol_tail_rows, self.effect_fold_rows);
         self.worker
             .call("committing decisions", move |c| {
-                commit::commit(c, &batch, &limits, symbol_tail_rows)
+                commit::commit(c, &batch, &limits, symbol_tail_rows, fold_rows)
             })
             .await
     }

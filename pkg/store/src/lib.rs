@@ -13,6 +13,7 @@ pub mod certstore;
 pub mod contract;
 pub mod decisions;
 mod error;
+pub mod overlay;
 pub mod plan;
 pub mod records;
 mod store;
