@@ -13,6 +13,7 @@ use mdn_store::{CommitReport, DecisionCommit};
 use rusqlite::{Connection, params};
 
 use crate::convert::dec;
+use crate::effect_journal::Journal;
 use crate::id_runs::IdIndexLimits;
 use crate::worker::Fail;
 
@@ -36,9 +37,13 @@ pub(crate) fn commit(
     batch: &[DecisionCommit],
     limits: &IdIndexLimits,
     symbol_tail_rows: i64,
+    journal: &mut Journal,
     effect_fold_rows: i64,
 ) -> Result<CommitReport, Fail> {
-    let report = commit_batch(conn, batch)?;
+    let (report, journaled) = commit_batch(conn, batch)?;
+    if let Some(deltas) = journaled {
+        journal.committed(deltas);
+    }
     let id_step = crate::id_index::maintain(conn, limits).unwrap_or_else(|e| {
         tracing::warn!(error = ?e, "maintaining the SQLite quote-id index failed; will retry");
         false
@@ -51,13 +56,17 @@ pub(crate) fn commit(
     if let Err(e) = crate::symbol_index::maintain(conn, symbol_tail_rows) {
         tracing::warn!(error = ?e, "maintaining the SQLite symbol index failed; will retry");
     }
-    if let Err(e) = crate::effect_journal::maintain(conn, effect_fold_rows) {
+    if let Err(e) = journal.maintain(conn, effect_fold_rows) {
         tracing::warn!(error = ?e, "folding the SQLite effect journal failed; will retry");
     }
     Ok(report)
 }
 
-fn commit_batch(conn: &mut Connection, batch: &[DecisionCommit]) -> Result<CommitReport, Fail> {
+/// Commits the rows and returns the report, with the counter deltas when they were journaled.
+fn commit_batch(
+    conn: &mut Connection,
+    batch: &[DecisionCommit],
+) -> Result<(CommitReport, Option<EffectDeltas>), Fail> {
     let plan = plan_batch(batch)?;
     let tx = conn.transaction()?;
     let batch_ids = store_batches(&tx, &plan.batches)?;
@@ -113,9 +122,9 @@ fn commit_batch(conn: &mut Connection, batch: &[DecisionCommit]) -> Result<Commi
         }
     }
     apply_totals(&tx, deltas.totals)?;
-    crate::effect_journal::append(&tx, &deltas)?;
+    let journaled = Journal::append(&tx, &deltas)?;
     tx.commit()?;
-    Ok(report)
+    Ok((report, journaled.then_some(deltas)))
 }
 
 /// Stores the vote batches certificates refer to (those not stored yet) and returns their ids, in

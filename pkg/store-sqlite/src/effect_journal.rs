@@ -1,4 +1,4 @@
-//! The effect journal (migration V9): a commit's score counter deltas are one JSON row here,
+//! The effect journal (migration V9): a commit's score counter deltas are one row here,
 //! folded into `source_stats`, `peer_stats` and `symbol_sources` once [`FOLD_ROWS`] rows wait.
 //!
 //! Upserting the counters in every commit touched a row per (source, symbol) of the commit, and
@@ -8,14 +8,11 @@
 //! reads add the journal's deltas to the tables ([`mdn_store::overlay`]). The decision totals are
 //! still updated by every commit (one small row each).
 
-use std::str::FromStr;
-
 use mdn_protocol::PublicKey;
 use mdn_store::StoreError;
 use mdn_store::plan::{EffectDeltas, OutcomeDelta, PeerDelta, SymbolSourceDelta};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
 
 use crate::worker::Fail;
 
@@ -23,145 +20,202 @@ use crate::worker::Fail;
 /// node, few enough that reads decode them quickly.
 pub(crate) const FOLD_ROWS: i64 = 32;
 
-/// Journals `deltas`' counters (not its totals) in the commit's transaction.
-pub(crate) fn append(tx: &rusqlite::Transaction<'_>, deltas: &EffectDeltas) -> Result<(), Fail> {
-    if deltas.sources.is_empty() && deltas.peers.is_empty() && deltas.symbol_sources.is_empty() {
-        return Ok(());
+/// What the writer knows of the journal: the sum of its rows and how many there are, so that a
+/// fold need not read them back. Read from the journal when not known (at start, after a failed
+/// fold); only the writer's connection writes the journal.
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    known: Option<(EffectDeltas, i64)>,
+}
+
+impl Journal {
+    /// Journals `deltas`' counters (not its totals) in the commit's transaction. Says whether a
+    /// row was written; pass `deltas` to [`Journal::committed`] once the transaction commits.
+    pub(crate) fn append(
+        tx: &rusqlite::Transaction<'_>,
+        deltas: &EffectDeltas,
+    ) -> Result<bool, Fail> {
+        if deltas.sources.is_empty() && deltas.peers.is_empty() && deltas.symbol_sources.is_empty()
+        {
+            return Ok(false);
+        }
+        tx.prepare_cached("INSERT INTO effect_journal (deltas) VALUES (?1)")?
+            .execute([encode(deltas)])?;
+        Ok(true)
     }
-    tx.prepare_cached("INSERT INTO effect_journal (deltas) VALUES (?1)")?
-        .execute([encode(deltas)])?;
-    Ok(())
+
+    /// A commit that journaled `deltas` is durable.
+    pub(crate) fn committed(&mut self, mut deltas: EffectDeltas) {
+        if let Some((sum, rows)) = &mut self.known {
+            deltas.totals = mdn_store::plan::OutcomeTotals::default();
+            sum.absorb(deltas);
+            *rows += 1;
+        }
+    }
+
+    /// Folds the journal into the stats tables when it holds `fold_rows` rows or more. One
+    /// transaction: a crash leaves either the whole fold or none of it.
+    pub(crate) fn maintain(&mut self, conn: &mut Connection, fold_rows: i64) -> Result<(), Fail> {
+        let (sum, rows) = match self.known.take() {
+            Some(known) => known,
+            None => {
+                let (sum, _, rows) = read(conn)?;
+                (sum, rows)
+            }
+        };
+        if rows < fold_rows.max(1) {
+            self.known = Some((sum, rows));
+            return Ok(());
+        }
+        // Until this commits, what the journal holds is unknown again (read back on the next try).
+        let tx = conn.transaction()?;
+        crate::commit::apply_counters(&tx, &sum)?;
+        tx.prepare_cached("DELETE FROM effect_journal")?
+            .execute([])?;
+        tx.commit()?;
+        self.known = Some((EffectDeltas::default(), 0));
+        Ok(())
+    }
 }
 
 /// Every journaled delta, absorbed in commit order.
 pub(crate) fn pending(c: &Connection) -> Result<EffectDeltas, Fail> {
-    Ok(pending_through(c)?.0)
+    Ok(read(c)?.0)
 }
 
-/// [`pending`] and the last journal row it read.
-fn pending_through(c: &Connection) -> Result<(EffectDeltas, i64), Fail> {
+/// The journal's rows absorbed in order, the last row's id, and how many rows.
+fn read(c: &Connection) -> Result<(EffectDeltas, i64, i64), Fail> {
     let mut stmt = c.prepare_cached("SELECT id, deltas FROM effect_journal ORDER BY id")?;
     let mut rows = stmt.query([])?;
     let mut out = EffectDeltas::default();
-    let mut last = 0;
+    let (mut last, mut n) = (0, 0);
     while let Some(row) = rows.next()? {
         last = row.get(0)?;
-        out.absorb(decode(&row.get::<_, String>(1)?)?);
+        n += 1;
+        out.absorb(decode(&row.get::<_, Vec<u8>>(1)?)?);
     }
-    Ok((out, last))
+    Ok((out, last, n))
 }
 
-/// Folds the journal into the stats tables when it holds `fold_rows` rows or more. One
-/// transaction: a crash leaves either the whole fold or none of it.
-pub(crate) fn maintain(conn: &mut Connection, fold_rows: i64) -> Result<(), Fail> {
-    let waiting: i64 = conn.query_row("SELECT count(*) FROM effect_journal", [], |r| r.get(0))?;
-    if waiting < fold_rows.max(1) {
-        return Ok(());
+/// A row: three counted lists. Text is a u16 length and UTF-8; integers are i64 little-endian;
+/// peer keys 32 bytes; prices `Decimal::serialize`'s 16 bytes.
+fn encode(d: &EffectDeltas) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        64 * (d.sources.len() + d.symbol_sources.len()) + 80 * d.peers.len() + 12,
+    );
+    let count = |out: &mut Vec<u8>, n: usize| {
+        out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+    };
+    let text = |out: &mut Vec<u8>, s: &str| {
+        let bytes = &s.as_bytes()[..s.len().min(usize::from(u16::MAX))];
+        out.extend_from_slice(&u16::try_from(bytes.len()).unwrap_or(u16::MAX).to_le_bytes());
+        out.extend_from_slice(bytes);
+    };
+    let int = |out: &mut Vec<u8>, v: i64| out.extend_from_slice(&v.to_le_bytes());
+    count(&mut out, d.sources.len());
+    for ((source, symbol), o) in &d.sources {
+        text(&mut out, source);
+        text(&mut out, symbol);
+        for v in [o.validated, o.rejected, o.expired] {
+            int(&mut out, v);
+        }
     }
-    let tx = conn.transaction()?;
-    let (deltas, through) = pending_through(&tx)?;
-    crate::commit::apply_counters(&tx, &deltas)?;
-    tx.prepare_cached("DELETE FROM effect_journal WHERE id <= ?1")?
-        .execute(params![through])?;
-    tx.commit()?;
-    Ok(())
+    count(&mut out, d.peers.len());
+    for (peer, p) in &d.peers {
+        out.extend_from_slice(&peer.0);
+        for v in [
+            p.proposals.validated,
+            p.proposals.rejected,
+            p.proposals.expired,
+            p.votes_agreed,
+            p.votes_disagreed,
+        ] {
+            int(&mut out, v);
+        }
+    }
+    count(&mut out, d.symbol_sources.len());
+    for ((symbol, source), s) in &d.symbol_sources {
+        text(&mut out, symbol);
+        text(&mut out, source);
+        int(&mut out, s.validated);
+        out.extend_from_slice(&s.last_price.serialize());
+        int(&mut out, s.last_observed_at_ms);
+    }
+    out
 }
 
-fn encode(d: &EffectDeltas) -> String {
-    let sources: Vec<Value> = d
-        .sources
-        .iter()
-        .map(|((source, symbol), o)| json!([source, symbol, o.validated, o.rejected, o.expired]))
-        .collect();
-    let peers: Vec<Value> = d
-        .peers
-        .iter()
-        .map(|(peer, p)| {
-            json!([
-                peer.to_hex(),
-                p.proposals.validated,
-                p.proposals.rejected,
-                p.proposals.expired,
-                p.votes_agreed,
-                p.votes_disagreed
-            ])
-        })
-        .collect();
-    let last: Vec<Value> = d
-        .symbol_sources
-        .iter()
-        .map(|((symbol, source), s)| {
-            json!([
-                symbol,
-                source,
-                s.validated,
-                s.last_price.to_string(),
-                s.last_observed_at_ms
-            ])
-        })
-        .collect();
-    json!({ "sources": sources, "peers": peers, "symbol_sources": last }).to_string()
+/// Reads [`encode`]'s bytes.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], Fail> {
+        let (head, rest) = self
+            .0
+            .split_first_chunk::<N>()
+            .ok_or_else(|| corrupt("ends early"))?;
+        self.0 = rest;
+        Ok(*head)
+    }
+
+    fn count(&mut self) -> Result<usize, Fail> {
+        usize::try_from(u32::from_le_bytes(self.take()?)).map_err(|_| corrupt("count"))
+    }
+
+    fn int(&mut self) -> Result<i64, Fail> {
+        Ok(i64::from_le_bytes(self.take()?))
+    }
+
+    fn text(&mut self) -> Result<String, Fail> {
+        let n = usize::from(u16::from_le_bytes(self.take()?));
+        if self.0.len() < n {
+            return Err(corrupt("ends early"));
+        }
+        let (bytes, rest) = self.0.split_at(n);
+        self.0 = rest;
+        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt("text is not UTF-8"))
+    }
 }
 
-fn decode(text: &str) -> Result<EffectDeltas, Fail> {
-    let bad = |why: &str| -> Fail { StoreError::corrupt("effect journal", why).into() };
-    let v: Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
-    let list = |key: &str| -> Result<&Vec<Value>, Fail> {
-        v.get(key)
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad(&format!("no {key} list")))
-    };
-    let item = |e: &Value, n: usize| -> Result<Vec<Value>, Fail> {
-        e.as_array()
-            .filter(|a| a.len() == n)
-            .cloned()
-            .ok_or_else(|| bad(&format!("expected an entry of {n} values, got {e}")))
-    };
-    let text = |x: &Value| {
-        x.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| bad("expected text"))
-    };
-    let int = |x: &Value| x.as_i64().ok_or_else(|| bad("expected an integer"));
+fn corrupt(why: &str) -> Fail {
+    StoreError::corrupt("effect journal", why).into()
+}
+
+fn decode(bytes: &[u8]) -> Result<EffectDeltas, Fail> {
+    let mut r = Reader(bytes);
     let mut out = EffectDeltas::default();
-    for e in list("sources")? {
-        let a = item(e, 5)?;
-        out.sources.insert(
-            (text(&a[0])?, text(&a[1])?),
-            OutcomeDelta {
-                validated: int(&a[2])?,
-                rejected: int(&a[3])?,
-                expired: int(&a[4])?,
-            },
-        );
+    for _ in 0..r.count()? {
+        let key = (r.text()?, r.text()?);
+        let delta = OutcomeDelta {
+            validated: r.int()?,
+            rejected: r.int()?,
+            expired: r.int()?,
+        };
+        out.sources.insert(key, delta);
     }
-    for e in list("peers")? {
-        let a = item(e, 6)?;
-        let peer = PublicKey::from_hex(&text(&a[0])?).map_err(|e| bad(&e.to_string()))?;
-        out.peers.insert(
-            peer,
-            PeerDelta {
-                proposals: OutcomeDelta {
-                    validated: int(&a[1])?,
-                    rejected: int(&a[2])?,
-                    expired: int(&a[3])?,
-                },
-                votes_agreed: int(&a[4])?,
-                votes_disagreed: int(&a[5])?,
+    for _ in 0..r.count()? {
+        let peer = PublicKey(r.take()?);
+        let delta = PeerDelta {
+            proposals: OutcomeDelta {
+                validated: r.int()?,
+                rejected: r.int()?,
+                expired: r.int()?,
             },
-        );
+            votes_agreed: r.int()?,
+            votes_disagreed: r.int()?,
+        };
+        out.peers.insert(peer, delta);
     }
-    for e in list("symbol_sources")? {
-        let a = item(e, 5)?;
-        let price = Decimal::from_str(&text(&a[3])?).map_err(|e| bad(&e.to_string()))?;
-        out.symbol_sources.insert(
-            (text(&a[0])?, text(&a[1])?),
-            SymbolSourceDelta {
-                validated: int(&a[2])?,
-                last_price: price,
-                last_observed_at_ms: int(&a[4])?,
-            },
-        );
+    for _ in 0..r.count()? {
+        let key = (r.text()?, r.text()?);
+        let delta = SymbolSourceDelta {
+            validated: r.int()?,
+            last_price: Decimal::deserialize(r.take()?),
+            last_observed_at_ms: r.int()?,
+        };
+        out.symbol_sources.insert(key, delta);
+    }
+    if !r.0.is_empty() {
+        return Err(corrupt("bytes after the last entry"));
     }
     Ok(out)
 }
@@ -170,8 +224,7 @@ fn decode(text: &str) -> Result<EffectDeltas, Fail> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn deltas_survive_the_journal_encoding() {
+    fn sample() -> EffectDeltas {
         let mut d = EffectDeltas::default();
         d.sources.insert(
             ("kraken".into(), "BTC/USD".into()),
@@ -201,20 +254,30 @@ mod tests {
                 last_observed_at_ms: 1_767_225_600_123,
             },
         );
+        d
+    }
+
+    #[test]
+    fn deltas_survive_the_journal_encoding() {
+        let d = sample();
         assert_eq!(decode(&encode(&d)).expect("decodes"), d);
+        assert_eq!(
+            decode(&encode(&EffectDeltas::default())).expect("decodes"),
+            EffectDeltas::default()
+        );
     }
 
     #[test]
     fn a_damaged_row_is_reported_as_corrupt() {
-        for text in [
-            "{",
-            "{\"sources\":[[1]],\"peers\":[],\"symbol_sources\":[]}",
-            "[]",
-        ] {
+        let whole = encode(&sample());
+        for bytes in [&whole[..whole.len() - 1], &[1, 0, 0, 0, 9][..], &[][..]] {
             assert!(
-                matches!(decode(text), Err(Fail::Store(StoreError::Corrupt { .. }))),
-                "{text}"
+                matches!(decode(bytes), Err(Fail::Store(StoreError::Corrupt { .. }))),
+                "{bytes:?}"
             );
         }
+        let mut longer = whole.clone();
+        longer.push(0);
+        assert!(decode(&longer).is_err(), "trailing bytes");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use mdn_protocol::{Hash32, PublicKey, QuoteId, Symbol};
@@ -12,6 +12,7 @@ use mdn_store::{
     StoredDecision, SymbolSummary,
 };
 
+use crate::effect_journal::Journal;
 use crate::id_runs::IdIndexLimits;
 use crate::worker::{Fail, Worker};
 use crate::{catalog, commit, reads, records};
@@ -25,6 +26,8 @@ pub struct SqliteStore {
     reader: Worker,
     id_index: IdIndexLimits,
     symbol_tail_rows: i64,
+    /// The writer's knowledge of the effect journal (used on the writer's thread only).
+    journal: Arc<Mutex<Journal>>,
     effect_fold_rows: i64,
 }
 
@@ -44,6 +47,7 @@ impl SqliteStore {
             reader,
             id_index,
             symbol_tail_rows: crate::symbol_index::DEFAULT_TAIL_ROWS,
+            journal: Arc::default(),
             effect_fold_rows: crate::effect_journal::FOLD_ROWS,
         })
     }
@@ -94,9 +98,24 @@ impl Store for SqliteStore {
     async fn commit_shared(&self, batch: Arc<[DecisionCommit]>) -> Result<CommitReport> {
         let (limits, symbol_tail_rows, fold_rows) =
             (self.id_index, self.symbol_tail_rows, self.effect_fold_rows);
+        let journal = self.journal.clone();
         self.worker
             .call("committing decisions", move |c| {
-                commit::commit(c, &batch, &limits, symbol_tail_rows, fold_rows)
+                // Only this thread locks it, one commit at a time. After a panic mid-commit what
+                // it knew may be wrong: it forgets, and reads the journal again.
+                let mut journal = journal.lock().unwrap_or_else(|poisoned| {
+                    let mut journal = poisoned.into_inner();
+                    *journal = Journal::default();
+                    journal
+                });
+                commit::commit(
+                    c,
+                    &batch,
+                    &limits,
+                    symbol_tail_rows,
+                    &mut journal,
+                    fold_rows,
+                )
             })
             .await
     }
