@@ -3,8 +3,9 @@
 //! its queue past the bound: expired decisions are dropped first and counted, and once the lock is
 //! released every other decision is committed.
 
+mod support;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use actix::Actor;
 use mdn_node::commit_queue::DEFAULT_BOUND;
@@ -25,15 +26,6 @@ fn pending(range: std::ops::Range<u64>, salt: u64, outcome: Outcome) -> CommitDe
                 proposed_at_ms: 0,
             })
             .collect(),
-    }
-}
-
-/// Waits until `done` holds, checking every few milliseconds, for at most 30 s.
-async fn until(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        actix::clock::sleep(Duration::from_millis(5)).await;
     }
 }
 
@@ -66,7 +58,7 @@ fn a_writer_behind_its_store_drops_expired_decisions_first_and_commits_the_rest(
         writer.send(in_flight).await.expect("send");
         writer.send(validated).await.expect("send");
         writer.send(expired).await.expect("send");
-        until("the queue to shed", || {
+        support::until("the queue to shed", || {
             Counters::get(&counters.store_shed) > 0
         })
         .await;
@@ -74,7 +66,7 @@ fn a_writer_behind_its_store_drops_expired_decisions_first_and_commits_the_rest(
 
         lock.execute_batch("ROLLBACK").expect("release the lock");
         let stored = 4_096 + bound;
-        until("the rest to be committed", || {
+        support::until("the rest to be committed", || {
             Counters::get(&counters.validated) == stored
         })
         .await;

@@ -2,8 +2,9 @@
 //! and its commit carries a certificate of exactly those three; the fourth vote, arriving after the
 //! decision, reaches the reputation actor as a late vote and changes nothing else.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use mdn_consensus::Tally;
@@ -59,15 +60,6 @@ fn accept(voter: &SigningKey, quote_id: Hash32) -> VerifiedVotes {
     VerifiedVotes::build("devnet".to_owned(), 1, 0, vec![vote], voter).expect("signed batch")
 }
 
-/// Waits until `done` holds, checking every few milliseconds, for at most 30 s.
-async fn until(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        actix::clock::sleep(Duration::from_millis(5)).await;
-    }
-}
-
 #[test]
 fn a_vote_after_the_decision_is_a_late_vote_and_not_part_of_the_certificate() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -104,14 +96,14 @@ fn a_vote_after_the_decision_is_a_late_vote_and_not_part_of_the_certificate() {
         for voter in &keys[..3] {
             actor.send(accept(voter, id)).await.expect("vote");
         }
-        until("the validated commit", || !commits.lock().expect("lock").is_empty()).await;
+        support::until("the validated commit", || !commits.lock().expect("lock").is_empty()).await;
         actor.send(accept(&keys[3], id)).await.expect("late vote");
         let late = || {
             inputs.lock().expect("lock").iter().any(|i| {
                 matches!(i, ReputationInput::LateVotes(v) if v.contains(&(id, validators[3], Verdict::Accept)))
             })
         };
-        until("the late vote to reach reputation", late).await;
+        support::until("the late vote to reach reputation", late).await;
 
         let commits = commits.lock().expect("lock");
         let items: Vec<_> = commits.iter().flat_map(|c| c.items.iter()).collect();
