@@ -41,8 +41,8 @@ pub(crate) fn commit(
     effect_fold_rows: i64,
 ) -> Result<CommitReport, Fail> {
     let (report, journaled) = commit_batch(conn, batch)?;
-    if let Some(deltas) = journaled {
-        journal.committed(deltas);
+    if let Some((deltas, id)) = journaled {
+        journal.committed(deltas, id);
     }
     let id_step = crate::id_index::maintain(conn, limits).unwrap_or_else(|e| {
         tracing::warn!(error = ?e, "maintaining the SQLite quote-id index failed; will retry");
@@ -62,11 +62,12 @@ pub(crate) fn commit(
     Ok(report)
 }
 
-/// Commits the rows and returns the report, with the counter deltas when they were journaled.
+/// Commits the rows and returns the report, with the counter deltas and their journal row's id
+/// when they were journaled.
 fn commit_batch(
     conn: &mut Connection,
     batch: &[DecisionCommit],
-) -> Result<(CommitReport, Option<EffectDeltas>), Fail> {
+) -> Result<(CommitReport, Option<(EffectDeltas, i64)>), Fail> {
     let plan = plan_batch(batch)?;
     let tx = conn.transaction()?;
     let batch_ids = store_batches(&tx, &plan.batches)?;
@@ -124,7 +125,7 @@ fn commit_batch(
     apply_totals(&tx, deltas.totals)?;
     let journaled = Journal::append(&tx, &deltas)?;
     tx.commit()?;
-    Ok((report, journaled.then_some(deltas)))
+    Ok((report, journaled.map(|id| (deltas, id))))
 }
 
 /// Stores the vote batches certificates refer to (those not stored yet) and returns their ids, in

@@ -11,7 +11,7 @@
 use mdn_protocol::PublicKey;
 use mdn_store::StoreError;
 use mdn_store::plan::{EffectDeltas, OutcomeDelta, PeerDelta, SymbolSourceDelta};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 use rust_decimal::Decimal;
 
 use crate::worker::Fail;
@@ -20,81 +20,104 @@ use crate::worker::Fail;
 /// node, few enough that reads decode them quickly.
 pub(crate) const FOLD_ROWS: i64 = 32;
 
-/// What the writer knows of the journal: the sum of its rows and how many there are, so that a
-/// fold need not read them back. Read from the journal when not known (at start, after a failed
-/// fold); only the writer's connection writes the journal.
+/// What the writer knows of the journal: the sum of its rows, how many there are and the last
+/// row's id, so that a fold need not read them back. Read from the journal when not known (at
+/// start, after a failed fold), and at a fold whenever the journal does not hold exactly the rows
+/// known (another connection wrote to it).
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
-    known: Option<(EffectDeltas, i64)>,
+    known: Option<Known>,
+}
+
+#[derive(Debug, Default)]
+struct Known {
+    sum: EffectDeltas,
+    rows: i64,
+    last_id: i64,
+    /// The sum of the rows' ids: with `rows` and `last_id`, tells these rows from others.
+    id_sum: i64,
 }
 
 impl Journal {
-    /// Journals `deltas`' counters (not its totals) in the commit's transaction. Says whether a
-    /// row was written; pass `deltas` to [`Journal::committed`] once the transaction commits.
+    /// Journals `deltas`' counters (not its totals) in the commit's transaction and returns the
+    /// row's id; pass both to [`Journal::committed`] once the transaction commits.
     pub(crate) fn append(
         tx: &rusqlite::Transaction<'_>,
         deltas: &EffectDeltas,
-    ) -> Result<bool, Fail> {
+    ) -> Result<Option<i64>, Fail> {
         if deltas.sources.is_empty() && deltas.peers.is_empty() && deltas.symbol_sources.is_empty()
         {
-            return Ok(false);
+            return Ok(None);
         }
         tx.prepare_cached("INSERT INTO effect_journal (deltas) VALUES (?1)")?
             .execute([encode(deltas)])?;
-        Ok(true)
+        Ok(Some(tx.last_insert_rowid()))
     }
 
-    /// A commit that journaled `deltas` is durable.
-    pub(crate) fn committed(&mut self, mut deltas: EffectDeltas) {
-        if let Some((sum, rows)) = &mut self.known {
+    /// A commit that journaled `deltas` as row `id` is durable.
+    pub(crate) fn committed(&mut self, mut deltas: EffectDeltas, id: i64) {
+        if let Some(known) = &mut self.known {
             deltas.totals = mdn_store::plan::OutcomeTotals::default();
-            sum.absorb(deltas);
-            *rows += 1;
+            known.sum.absorb(deltas);
+            known.rows += 1;
+            known.last_id = id;
+            known.id_sum = known.id_sum.wrapping_add(id);
         }
     }
 
     /// Folds the journal into the stats tables when it holds `fold_rows` rows or more. One
-    /// transaction: a crash leaves either the whole fold or none of it.
+    /// transaction, which takes the write lock first: a crash leaves either the whole fold or none
+    /// of it, and the rows it deletes are exactly the rows it added up.
     pub(crate) fn maintain(&mut self, conn: &mut Connection, fold_rows: i64) -> Result<(), Fail> {
-        let (sum, rows) = match self.known.take() {
+        let known = match self.known.take() {
             Some(known) => known,
-            None => {
-                let (sum, _, rows) = read(conn)?;
-                (sum, rows)
-            }
+            None => read(conn)?,
         };
-        if rows < fold_rows.max(1) {
-            self.known = Some((sum, rows));
+        if known.rows < fold_rows.max(1) {
+            self.known = Some(known);
             return Ok(());
         }
         // Until this commits, what the journal holds is unknown again (read back on the next try).
-        let tx = conn.transaction()?;
-        crate::commit::apply_counters(&tx, &sum)?;
-        tx.prepare_cached("DELETE FROM effect_journal")?
-            .execute([])?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let there: (i64, i64, i64) = tx.query_row(
+            "SELECT count(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM effect_journal",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let known = if there == (known.rows, known.last_id, known.id_sum) {
+            known
+        } else {
+            read(&tx)?
+        };
+        crate::commit::apply_counters(&tx, &known.sum)?;
+        tx.prepare_cached("DELETE FROM effect_journal WHERE id <= ?1")?
+            .execute([known.last_id])?;
         tx.commit()?;
-        self.known = Some((EffectDeltas::default(), 0));
+        self.known = Some(Known {
+            last_id: known.last_id,
+            ..Known::default()
+        });
         Ok(())
     }
 }
 
 /// Every journaled delta, absorbed in commit order.
 pub(crate) fn pending(c: &Connection) -> Result<EffectDeltas, Fail> {
-    Ok(read(c)?.0)
+    Ok(read(c)?.sum)
 }
 
-/// The journal's rows absorbed in order, the last row's id, and how many rows.
-fn read(c: &Connection) -> Result<(EffectDeltas, i64, i64), Fail> {
+/// The journal's rows absorbed in order, how many, and the last row's id.
+fn read(c: &Connection) -> Result<Known, Fail> {
     let mut stmt = c.prepare_cached("SELECT id, deltas FROM effect_journal ORDER BY id")?;
     let mut rows = stmt.query([])?;
-    let mut out = EffectDeltas::default();
-    let (mut last, mut n) = (0, 0);
+    let mut known = Known::default();
     while let Some(row) = rows.next()? {
-        last = row.get(0)?;
-        n += 1;
-        out.absorb(decode(&row.get::<_, Vec<u8>>(1)?)?);
+        known.last_id = row.get(0)?;
+        known.id_sum = known.id_sum.wrapping_add(known.last_id);
+        known.rows += 1;
+        known.sum.absorb(decode(&row.get::<_, Vec<u8>>(1)?)?);
     }
-    Ok((out, last, n))
+    Ok(known)
 }
 
 /// A row: three counted lists. Text is a u16 length and UTF-8; integers are i64 little-endian;

@@ -1,7 +1,7 @@
 //! The effect journal across a restart: counters journaled before the store is closed are read
 //! back after it is opened again, and the first fold after that folds them too, so the stats read
 //! the same as those of a store that folded after every commit. Includes an upgrade (expired to
-//! validated) and a repeated commit that changes nothing.
+//! validated) and a repeated commit that changes nothing. Also two writers on one file.
 
 use mdn_protocol::Outcome;
 use mdn_store::contract::fixtures::commit_salted;
@@ -83,4 +83,34 @@ async fn counters_journaled_before_a_restart_are_read_and_folded_after_it() {
     }
     assert!(journal_rows(&path) > 0, "later commits wait in the journal");
     assert_eq!(stats(&second).await, expected);
+}
+
+#[tokio::test]
+async fn two_writers_on_one_file_lose_no_counters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let batches = batches();
+    let every = SqliteStore::open(dir.path().join("every.db"))
+        .await
+        .expect("open")
+        .with_effect_fold_rows(1);
+    for b in &batches {
+        every.commit(b).await.expect("commit");
+    }
+
+    // Two stores on one file (as two processes would be), committing in turn and folding at
+    // different times: each fold must add up the other's rows too.
+    let path = dir.path().join("shared.db");
+    let a = SqliteStore::open(&path)
+        .await
+        .expect("open")
+        .with_effect_fold_rows(2);
+    let b = SqliteStore::open(&path)
+        .await
+        .expect("open")
+        .with_effect_fold_rows(3);
+    for (i, batch) in batches.iter().enumerate() {
+        let writer = if i % 2 == 0 { &a } else { &b };
+        writer.commit(batch).await.expect("commit");
+    }
+    assert_eq!(stats(&a).await, stats(&every).await);
 }
