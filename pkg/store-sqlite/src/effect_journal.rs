@@ -120,7 +120,7 @@ fn read(c: &Connection) -> Result<Known, Fail> {
     Ok(known)
 }
 
-/// A row: three counted lists. Text is a u16 length and UTF-8; integers are i64 little-endian;
+/// A row: three counted lists. Text is a u32 length and UTF-8; integers are i64 little-endian;
 /// peer keys 32 bytes; prices `Decimal::serialize`'s 16 bytes.
 fn encode(d: &EffectDeltas) -> Vec<u8> {
     let mut out = Vec::with_capacity(
@@ -130,9 +130,8 @@ fn encode(d: &EffectDeltas) -> Vec<u8> {
         out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
     };
     let text = |out: &mut Vec<u8>, s: &str| {
-        let bytes = &s.as_bytes()[..s.len().min(usize::from(u16::MAX))];
-        out.extend_from_slice(&u16::try_from(bytes.len()).unwrap_or(u16::MAX).to_le_bytes());
-        out.extend_from_slice(bytes);
+        count(out, s.len());
+        out.extend_from_slice(s.as_bytes());
     };
     let int = |out: &mut Vec<u8>, v: i64| out.extend_from_slice(&v.to_le_bytes());
     count(&mut out, d.sources.len());
@@ -189,7 +188,7 @@ impl Reader<'_> {
     }
 
     fn text(&mut self) -> Result<String, Fail> {
-        let n = usize::from(u16::from_le_bytes(self.take()?));
+        let n = self.count()?;
         if self.0.len() < n {
             return Err(corrupt("ends early"));
         }
