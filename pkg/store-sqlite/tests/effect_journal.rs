@@ -46,20 +46,30 @@ fn journal_rows(path: &std::path::Path) -> i64 {
         .expect("count")
 }
 
+/// The stats of `batches` committed to a fresh store in `dir` that folds after every commit.
+async fn folded_at_every_commit(dir: &std::path::Path, batches: &[Vec<DecisionCommit>]) -> String {
+    let path = dir.join("every.db");
+    let every = SqliteStore::open(&path)
+        .await
+        .expect("open")
+        .with_effect_fold_rows(1);
+    for b in batches {
+        every.commit(b).await.expect("commit");
+    }
+    assert_eq!(
+        journal_rows(&path),
+        0,
+        "nothing waits when every commit folds"
+    );
+    stats(&every).await
+}
+
 #[tokio::test]
 async fn counters_journaled_before_a_restart_are_read_and_folded_after_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let batches = batches();
 
-    let every = SqliteStore::open(dir.path().join("every.db"))
-        .await
-        .expect("open")
-        .with_effect_fold_rows(1);
-    for b in &batches {
-        every.commit(b).await.expect("commit");
-    }
-    let expected = stats(&every).await;
-    assert_eq!(journal_rows(&dir.path().join("every.db")), 0);
+    let expected = folded_at_every_commit(dir.path(), &batches).await;
 
     let path = dir.path().join("restarted.db");
     let first = SqliteStore::open(&path)
@@ -89,13 +99,7 @@ async fn counters_journaled_before_a_restart_are_read_and_folded_after_it() {
 async fn two_writers_on_one_file_lose_no_counters() {
     let dir = tempfile::tempdir().expect("temp dir");
     let batches = batches();
-    let every = SqliteStore::open(dir.path().join("every.db"))
-        .await
-        .expect("open")
-        .with_effect_fold_rows(1);
-    for b in &batches {
-        every.commit(b).await.expect("commit");
-    }
+    let expected = folded_at_every_commit(dir.path(), &batches).await;
 
     // Two stores on one file (as two processes would be), committing in turn and folding at
     // different times: each fold must add up the other's rows too.
@@ -112,5 +116,5 @@ async fn two_writers_on_one_file_lose_no_counters() {
         let writer = if i % 2 == 0 { &a } else { &b };
         writer.commit(batch).await.expect("commit");
     }
-    assert_eq!(stats(&a).await, stats(&every).await);
+    assert_eq!(stats(&a).await, expected);
 }
