@@ -214,8 +214,6 @@ impl GossipBridge {
                 &validators,
                 &batch.header.voter,
             )?;
-            // The tally cuts certificate entries from accept votes: their audit paths come from
-            // the same pass over the tree as the root check.
             Ok(VerifiedVotes::check(batch)?)
         })
         .await;

@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use actix::Message;
-use mdn_protocol::{
-    MerkleProof, ObservationBatch, Quote, QuoteId, SignatureError, SigningKey, Vote, VoteBatch,
-};
+use mdn_protocol::{ObservationBatch, Quote, QuoteId, SignatureError, SigningKey, Vote, VoteBatch};
 use mdn_scripts::ScrapedQuote;
 use mdn_store::{DecisionCommit, SourceEvent};
 
@@ -130,28 +128,26 @@ pub struct Proposed {
     pub proposed_at_ms: i64,
 }
 
-/// Gossip bridge or voter → tally: a vote batch whose signature, root and count have been checked,
-/// with every vote's Merkle audit path (for the certificate entries of accept votes). Made only by
-/// checking a received batch or building an own one, so the paths are always there and computed in
-/// the same pass over the tree as the root.
+/// Gossip bridge or voter → tally: a vote batch whose signature, root and count have been checked.
+/// Made only by checking a received batch or building an own one. The tally keeps accept votes
+/// as references into the shared batch ([`mdn_protocol::BatchVote`]); audit paths are computed
+/// only when a certificate is shown.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub struct VerifiedVotes {
     batch: Arc<VoteBatch>,
-    proofs: Vec<MerkleProof>,
 }
 
 impl VerifiedVotes {
-    /// Checks a received batch's count, root and signature ([`VoteBatch::verify_with_proofs`]).
+    /// Checks a received batch's count, root and signature ([`VoteBatch::verify`]).
     pub fn check(batch: VoteBatch) -> Result<Self, SignatureError> {
-        let proofs = batch.verify_with_proofs()?;
+        batch.verify()?;
         Ok(Self {
             batch: Arc::new(batch),
-            proofs,
         })
     }
 
-    /// Builds and signs an own batch ([`VoteBatch::build_with_proofs`]).
+    /// Builds and signs an own batch ([`VoteBatch::build`]).
     pub fn build(
         network_id: String,
         seq: u64,
@@ -159,22 +155,15 @@ impl VerifiedVotes {
         votes: Vec<Vote>,
         key: &SigningKey,
     ) -> Result<Self, SignatureError> {
-        let (batch, proofs) =
-            VoteBatch::build_with_proofs(network_id, seq, created_at_ms, votes, key)?;
+        let batch = VoteBatch::build(network_id, seq, created_at_ms, votes, key)?;
         Ok(Self {
             batch: Arc::new(batch),
-            proofs,
         })
     }
 
     /// The batch.
     pub fn batch(&self) -> &Arc<VoteBatch> {
         &self.batch
-    }
-
-    /// The batch and one audit path per vote, in vote order.
-    pub fn into_parts(self) -> (Arc<VoteBatch>, Vec<MerkleProof>) {
-        (self.batch, self.proofs)
     }
 }
 

@@ -177,7 +177,7 @@ impl StoreWriter {
             if !listened && d.outcome != Outcome::Validated {
                 continue;
             }
-            let id: QuoteId = d.quote.id();
+            let id: QuoteId = commit.quote_id;
             if d.outcome == Outcome::Validated {
                 validated.push(id);
             }

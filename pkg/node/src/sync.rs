@@ -237,8 +237,7 @@ impl SyncWorker {
             Counters::add(&self.telemetry.counters.synced, stored);
             // Stored as validated now (only validated decisions verify): the next rounds need
             // not ask the store about them either.
-            self.recent
-                .remember(commits.iter().map(|c| c.decision.quote.id()));
+            self.recent.remember(commits.iter().map(|c| c.quote_id));
         }
         Ok((stored, next.filter(|_| count > 0)))
     }
@@ -281,11 +280,7 @@ impl SyncWorker {
                     verify_synced(&decision, &validators, &network_id)?;
                     let effects = effects_of(&decision, &[]);
                     // A peer's decision comes without its vote batches: kept in full.
-                    Ok(DecisionCommit {
-                        decision,
-                        effects,
-                        batches: Vec::new(),
-                    })
+                    Ok(DecisionCommit::new(decision, effects))
                 })
                 .collect::<Result<Vec<_>, SyncError>>()
         })

@@ -8,10 +8,7 @@ use std::time::Duration;
 
 use actix::prelude::*;
 use mdn_consensus::{Decided, Evidence, Tally, VoteOutcome};
-use mdn_protocol::{
-    CertificateEntry, Decision, Encode, Hash32, Outcome, PublicKey, Quote, QuoteId, Verdict,
-    VoteBatch,
-};
+use mdn_protocol::{BatchVote, Decision, Encode, Outcome, PublicKey, Quote, QuoteId, Verdict};
 use mdn_reputation::DecisionInfo;
 use mdn_store::{DecisionCommit, ScoreEffect, Store};
 
@@ -24,18 +21,15 @@ use crate::reputation::ReputationInput;
 const TICK: Duration = Duration::from_millis(50);
 /// How long a decision whose quote has not arrived is kept.
 const PARK_MS: i64 = 60_000;
-/// How long a vote batch is kept after the tally's timeout, for the certificates cut from it.
-const BATCH_GRACE_MS: i64 = 5_000;
 
 /// Counts votes into decisions.
 pub struct TallyActor {
-    tally: Tally,
+    /// Accept votes are counted as references into their shared, verified batches: a validated
+    /// decision is committed with them, and the store keeps each batch once instead of a copy of
+    /// its header and an audit path per quote.
+    tally: Tally<BatchVote>,
     quotes: HashMap<QuoteId, (Quote, i64)>,
-    /// Recent vote batches with an accept vote, by (voter, Merkle root), with when they came: a
-    /// validated decision is committed with the batches its certificate entries were cut from, so
-    /// the store keeps each batch once instead of a copy of its header and a proof per quote.
-    batches: HashMap<(PublicKey, Hash32), (Arc<VoteBatch>, i64)>,
-    parked: HashMap<QuoteId, Decided>,
+    parked: HashMap<QuoteId, Decided<BatchVote>>,
     outbox: Vec<PendingCommit>,
     writer: Recipient<CommitDecisions>,
     store: Arc<dyn Store>,
@@ -48,7 +42,7 @@ pub struct TallyActor {
 impl TallyActor {
     /// A tally actor around `tally`, committing through `writer`.
     pub fn new(
-        tally: Tally,
+        tally: Tally<BatchVote>,
         writer: Recipient<CommitDecisions>,
         store: Arc<dyn Store>,
         telemetry: Telemetry,
@@ -56,7 +50,6 @@ impl TallyActor {
         Self {
             tally,
             quotes: HashMap::new(),
-            batches: HashMap::new(),
             parked: HashMap::new(),
             outbox: Vec::new(),
             writer,
@@ -74,7 +67,7 @@ impl TallyActor {
         self
     }
 
-    fn finalize(&mut self, decided: Decided) {
+    fn finalize(&mut self, decided: Decided<BatchVote>) {
         let Some((quote, proposed_at_ms)) = self.quotes.remove(&decided.quote_id) else {
             if decided.outcome == Outcome::Validated {
                 self.parked.insert(decided.quote_id, decided);
@@ -87,14 +80,14 @@ impl TallyActor {
                 .decided
                 .record(decided.decided_at_ms - proposed_at_ms);
         }
+        // A validated decision's certificate is its accept votes, by reference.
         let decision = Decision {
             quote,
             outcome: decided.outcome,
             decided_at_ms: decided.decided_at_ms,
-            certificate: decided.certificate,
+            certificate: None,
         };
         let effects = effects_of(&decision, &decided.votes);
-        let batches = self.batches_of(&decision);
         if self.reputation.is_some() {
             let q = &decision.quote;
             self.decided_out.push(DecisionInfo {
@@ -109,35 +102,14 @@ impl TallyActor {
                 votes: decided.votes.clone(),
             });
         }
+        let accepts = decided.accepts.unwrap_or_default();
         self.outbox.push(PendingCommit {
-            commit: DecisionCommit {
-                decision,
-                effects,
-                batches,
-            },
+            commit: DecisionCommit::counted(decided.quote_id, decision, effects, accepts),
             proposed_at_ms,
         });
     }
 
-    /// The kept batches of a validated decision's certificate entries (empty if any is gone: the
-    /// store then keeps the certificate in full).
-    fn batches_of(&self, decision: &Decision) -> Vec<Arc<VoteBatch>> {
-        let Some(certificate) = &decision.certificate else {
-            return Vec::new();
-        };
-        certificate
-            .entries
-            .iter()
-            .map(|e| {
-                self.batches
-                    .get(&(e.header.voter, e.header.merkle_root))
-                    .map(|(batch, _)| batch.clone())
-            })
-            .collect::<Option<Vec<_>>>()
-            .unwrap_or_default()
-    }
-
-    fn on_equivocation(&self, evidence: Evidence) {
+    fn on_equivocation(&self, evidence: Evidence<BatchVote>) {
         Counters::add(&self.telemetry.counters.equivocations, 1);
         if let Some(reputation) = &self.reputation {
             let _ = reputation.try_send(ReputationInput::Equivocation(evidence.voter));
@@ -164,8 +136,6 @@ impl TallyActor {
             self.finalize(decided);
         }
         self.parked.retain(|_, d| now - d.decided_at_ms < PARK_MS);
-        let batch_horizon = now - self.tally.timeout_ms() - BATCH_GRACE_MS;
-        self.batches.retain(|_, (_, at)| *at >= batch_horizon);
         // Quotes that were never voted on expire too; drop their bodies with them.
         let horizon = now - PARK_MS;
         self.quotes.retain(|_, (_, at)| *at >= horizon);
@@ -249,11 +219,12 @@ pub fn effects_of(decision: &Decision, votes: &[(PublicKey, Verdict)]) -> Vec<Sc
     effects
 }
 
-fn encode_vote(vote: &mdn_consensus::CastVote) -> Vec<u8> {
+/// A vote as evidence keeps it: its verdict and, when proven, its standalone certificate entry.
+fn encode_vote(vote: &mdn_consensus::CastVote<BatchVote>) -> Vec<u8> {
     let mut out = Vec::new();
     vote.verdict.encode(&mut out);
     if let Some(entry) = &vote.entry {
-        entry.encode(&mut out);
+        entry.entry().encode(&mut out);
     }
     out
 }
@@ -294,29 +265,20 @@ impl Handler<VerifiedVotes> for TallyActor {
 
     fn handle(&mut self, msg: VerifiedVotes, _ctx: &mut Self::Context) {
         let now = now_ms();
-        let (batch, proofs) = msg.into_parts();
+        let batch = msg.batch();
         let voter = batch.header.voter;
-        let any_accept = batch.votes.iter().any(|v| v.verdict == Verdict::Accept);
-        if any_accept {
-            self.batches
-                .insert((voter, batch.header.merkle_root), (batch.clone(), now));
-        }
-        // One audit path per vote, in vote order (see `VerifiedVotes`).
-        debug_assert_eq!(proofs.len(), batch.votes.len());
-        for (vote, proof) in batch.votes.iter().zip(proofs) {
-            // A vote on a decided quote (the fourth of four, usually) counts only as a late vote:
-            // no certificate entry is built for it.
+        for (index, vote) in batch.votes.iter().enumerate() {
+            // A vote on a decided quote (the fourth of four, usually) counts only as a late vote.
             if self.tally.outcome(&vote.quote_id).is_some() && self.tally.is_validator(&voter) {
                 if self.reputation.is_some() {
                     self.late_out.push((vote.quote_id, voter, vote.verdict));
                 }
                 continue;
             }
-            let entry = (vote.verdict == Verdict::Accept).then(|| CertificateEntry {
-                header: batch.header.clone(),
-                signature: batch.signature,
-                proof,
-            });
+            // An accept vote goes into the certificate: kept as a reference into the batch.
+            let entry = (vote.verdict == Verdict::Accept)
+                .then(|| BatchVote::new(batch.clone(), index))
+                .flatten();
             match self
                 .tally
                 .add_vote(voter, vote.quote_id, vote.verdict, entry, now)

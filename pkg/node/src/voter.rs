@@ -183,8 +183,6 @@ impl Voter {
     fn publish(&mut self, votes: Vec<Vote>) {
         self.seq += 1;
         let n = votes.len() as u64;
-        // The audit paths go to the own tally with the batch (it cuts certificate entries from
-        // the accept votes), computed in the same pass as the root.
         let verified = match VerifiedVotes::build(
             self.config.network_id.clone(),
             self.seq,

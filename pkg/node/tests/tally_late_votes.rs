@@ -13,7 +13,8 @@ use mdn_node::messages::{CommitDecisions, Proposed, VerifiedVotes};
 use mdn_node::reputation::ReputationInput;
 use mdn_node::tally::TallyActor;
 use mdn_protocol::{
-    Hash32, Outcome, PublicKey, Quote, SigningKey, Symbol, Verdict, Vote, signing_key_from_seed,
+    Hash32, Outcome, PublicKey, Quorum, Quote, SigningKey, Symbol, ValidatorSet, Verdict, Vote,
+    signing_key_from_seed,
 };
 use mdn_store_sqlite::SqliteStore;
 use rust_decimal::Decimal;
@@ -108,9 +109,16 @@ fn a_vote_after_the_decision_is_a_late_vote_and_not_part_of_the_certificate() {
         let commits = commits.lock().expect("lock");
         let items: Vec<_> = commits.iter().flat_map(|c| c.items.iter()).collect();
         assert_eq!(items.len(), 1, "one decision committed");
-        let decision = &items[0].commit.decision;
-        assert_eq!(decision.outcome, Outcome::Validated);
-        let certificate = decision.certificate.as_ref().expect("certificate");
+        let commit = &items[0].commit;
+        assert_eq!(commit.decision.outcome, Outcome::Validated);
+        // Committed by reference: the three accept votes, in voter order, as a certificate that
+        // verifies.
+        assert_eq!(commit.accepts.len(), 3);
+        let certificate = commit.certificate().expect("certificate");
+        let set = ValidatorSet::new(validators.clone(), Quorum::default()).expect("set");
+        certificate
+            .verify(&commit.decision.quote, &set, "devnet")
+            .expect("the certificate verifies");
         let mut signers: Vec<PublicKey> =
             certificate.entries.iter().map(|e| e.header.voter).collect();
         signers.sort();

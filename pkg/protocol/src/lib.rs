@@ -1,5 +1,6 @@
 //! The P2P Market Data wire protocol, pure and IO-free.
 //!
+//! - [`batch_vote`]: [`BatchVote`], a vote of a batch kept by reference.
 //! - [`types`]: the messages (`Quote`, `ObservationBatch`, `Vote`, `VoteBatch`, `Certificate`,
 //!   `Decision`) and their building blocks.
 //! - [`encoding`]: MDN canonical encoding v1 ([`Encode`], [`Decode`], decoder limits).
@@ -14,6 +15,7 @@
 //!
 //! `docs/protocol.md` is the normative description of the bytes; `tests/vectors/` holds test vectors.
 
+pub mod batch_vote;
 pub mod certificate;
 pub mod checks;
 pub mod encoding;
@@ -25,6 +27,7 @@ pub mod sign;
 pub mod types;
 pub mod validators;
 
+pub use batch_vote::BatchVote;
 pub use certificate::{BuildCertificateError, CertificateError};
 pub use checks::{DecisionError, QuoteError};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};

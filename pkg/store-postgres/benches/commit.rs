@@ -21,9 +21,9 @@ static SALT: AtomicU64 = AtomicU64::new(1);
 /// Votes per vote batch: each of the 4 voters' batches covers this many quotes.
 const VOTES_PER_BATCH: usize = 256;
 
-/// Fresh decisions as the tally makes them (4-entry certificates cut from vote batches), with
-/// their batches (`by_batch`: stored once, certificates by reference) or without (in full, as
-/// decisions received from peers are), split into commits of `batch`.
+/// Fresh decisions as the tally makes them (4 accept votes from vote batches), by reference
+/// (`by_batch`: batches stored once, certificates as references) or with their certificates in
+/// full (as decisions received from peers are), split into commits of `batch`.
 fn fresh_batches(batch: usize, by_batch: bool) -> Vec<Vec<DecisionCommit>> {
     let salt = SALT.fetch_add(1, Ordering::Relaxed);
     // Each round's quotes are observed after the previous round's, as a running node's are.
@@ -31,7 +31,8 @@ fn fresh_batches(batch: usize, by_batch: bool) -> Vec<Vec<DecisionCommit>> {
     let mut all = batched_commits(first..first + ROWS, salt, VOTES_PER_BATCH);
     if !by_batch {
         for commit in &mut all {
-            commit.batches.clear();
+            commit.decision.certificate = commit.certificate();
+            commit.accepts.clear();
         }
     }
     all.chunks(batch).map(<[_]>::to_vec).collect()

@@ -132,8 +132,9 @@ async fn split_commit_killed_after_its_first_half_is_completed_by_the_retry() {
     // main half's effects alone.
     let only_second = |mut c: DecisionCommit| {
         c.decision.quote.source = "bitstamp".to_owned();
+        c.quote_id = c.decision.quote.id();
         if let Some(cert) = c.decision.certificate.as_mut() {
-            cert.quote_id = c.decision.quote.id();
+            cert.quote_id = c.quote_id;
         }
         c.effects = effects_for(&c.decision);
         c

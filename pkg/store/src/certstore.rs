@@ -1,5 +1,5 @@
 //! How certificates are kept in a decision row: either the canonical certificate encoding, or — when
-//! the vote batches it was cut from are at hand — a short list of references into the
+//! the committer gives its accept votes as [`BatchVote`]s — a short list of references into the
 //! `vote_batches` table (each batch stored once, however many quotes it decided). A certificate's
 //! bytes are mostly batch headers, signatures and Merkle paths that every quote of a batch shares;
 //! by reference a row keeps 12 bytes per voter and the proof is computed again when read.
@@ -13,11 +13,11 @@ use std::sync::Arc;
 use mdn_protocol::hash::sha256;
 use mdn_protocol::merkle::{prove_all, vote_leaf_hash};
 use mdn_protocol::{
-    Certificate, CertificateEntry, Decode, Encode, Hash32, MerkleProof, QuoteId, Verdict, Vote,
-    VoteBatch,
+    BatchVote, Certificate, CertificateEntry, Decode, Encode, Hash32, MerkleProof, QuoteId,
+    Verdict, Vote, VoteBatch,
 };
 
-use crate::decisions::{DecisionCommit, StoredDecision};
+use crate::decisions::StoredDecision;
 use crate::error::{Result, StoreError};
 
 /// First byte of a by-reference blob. Canonical encodings start with the wire version (0x01), so
@@ -74,43 +74,38 @@ pub struct BatchPlanner {
 }
 
 impl BatchPlanner {
-    /// Plans how `commit`'s certificate is kept: by reference when every entry is one of
-    /// `commit.batches` holding the accept vote for the quote, else in full.
+    /// Plans the certificate of quote `quote_id` made of `accepts`, kept by reference. Each must
+    /// be an accept vote on the quote, one per voter in increasing voter order (as in a
+    /// certificate); the error says what is wrong otherwise. Signatures are the committer's check.
     pub fn plan(
         &mut self,
-        commit: &DecisionCommit,
-        certificate: &Certificate,
-    ) -> PlannedCertificate {
-        self.by_reference(commit, certificate)
-            .unwrap_or_else(|| PlannedCertificate::Full(certificate.encode_to_vec()))
-    }
-
-    fn by_reference(
-        &mut self,
-        commit: &DecisionCommit,
-        certificate: &Certificate,
-    ) -> Option<PlannedCertificate> {
-        if commit.batches.is_empty() {
-            return None;
-        }
+        quote_id: QuoteId,
+        accepts: &[BatchVote],
+    ) -> std::result::Result<PlannedCertificate, String> {
         let accept = Vote {
-            quote_id: certificate.quote_id,
+            quote_id,
             verdict: Verdict::Accept,
         };
-        let mut found = Vec::with_capacity(certificate.entries.len());
-        for entry in &certificate.entries {
-            let batch = commit.batches.iter().find(|b| {
-                b.header == entry.header
-                    && b.signature == entry.signature
-                    && b.votes.get(entry.proof.index as usize) == Some(&accept)
-            })?;
-            found.push((batch, entry.proof.index));
+        let mut refs = Vec::with_capacity(accepts.len());
+        let mut last_voter = None;
+        for vote in accepts {
+            if vote.vote() != &accept {
+                return Err(format!(
+                    "vote {} of a batch of {} is {:?} on {}",
+                    vote.index(),
+                    vote.voter(),
+                    vote.vote().verdict,
+                    vote.vote().quote_id
+                ));
+            }
+            let voter = vote.voter();
+            if last_voter.is_some_and(|last| last >= voter) {
+                return Err(format!("voter {voter} out of order or repeated"));
+            }
+            last_voter = Some(voter);
+            refs.push((self.index_of(vote.batch()), vote.index()));
         }
-        let refs = found
-            .into_iter()
-            .map(|(batch, index)| (self.index_of(batch), index))
-            .collect();
-        Some(PlannedCertificate::ByBatch(refs))
+        Ok(PlannedCertificate::ByBatch(refs))
     }
 
     fn index_of(&mut self, batch: &Arc<VoteBatch>) -> usize {
@@ -271,7 +266,7 @@ mod tests {
         let mut planner = BatchPlanner::default();
         let planned: Vec<_> = commits
             .iter()
-            .map(|c| planner.plan(c, c.decision.certificate.as_ref().unwrap()))
+            .map(|c| planner.plan(c.quote_id, &c.accepts).unwrap())
             .collect();
         let batches = planner.into_batches();
         // 4 voters, 40 quotes in batches of 16: 3 batches per voter, each stored once.
@@ -286,31 +281,47 @@ mod tests {
             let blob = p.blob(&ids).unwrap();
             assert_eq!(blob.len(), 1 + 4 * REF_SIZE);
             let stored = decode_stored(&blob).unwrap();
-            let id = c.decision.quote.id();
-            let rebuilt = book.certificate(id, stored).unwrap();
-            assert_eq!(Some(&rebuilt), c.decision.certificate.as_ref());
+            let rebuilt = book.certificate(c.quote_id, stored).unwrap();
+            assert_eq!(Some(rebuilt), c.certificate());
         }
     }
 
     #[test]
-    fn without_batches_the_certificate_is_kept_in_full() {
-        let c = commit(1, Outcome::Validated);
-        let cert = c.decision.certificate.clone().unwrap();
-        let planned = BatchPlanner::default().plan(&c, &cert);
-        assert_eq!(planned, PlannedCertificate::Full(cert.encode_to_vec()));
-        let stored = decode_stored(&planned.blob(&[]).unwrap()).unwrap();
-        assert_eq!(stored, StoredCertificate::Full(cert));
+    fn only_accept_votes_on_the_quote_in_voter_order_are_referenced() {
+        let commits = batched_commits(0..4, 2, 4);
+        let c = &commits[0];
+        let mut planner = BatchPlanner::default();
+        // Another quote's votes.
+        let err = planner.plan(c.quote_id, &commits[1].accepts).unwrap_err();
+        assert!(
+            err.contains(&format!("on {}", commits[1].quote_id)),
+            "{err}"
+        );
+        // Voters out of order, or one voter twice.
+        let mut reversed = c.accepts.clone();
+        reversed.reverse();
+        let err = planner.plan(c.quote_id, &reversed).unwrap_err();
+        assert!(err.contains("out of order or repeated"), "{err}");
+        let twice = vec![c.accepts[0].clone(), c.accepts[0].clone()];
+        assert!(planner.plan(c.quote_id, &twice).is_err());
+        // A reject vote is not an accept.
+        let mut batch = (**c.accepts[0].batch()).clone();
+        batch.votes[0].verdict = Verdict::Reject(mdn_protocol::RejectReason::OutOfBand);
+        let reject = BatchVote::new(Arc::new(batch), 0).unwrap();
+        assert!(planner.plan(c.quote_id, &[reject]).is_err());
+        assert!(planner.plan(c.quote_id, &c.accepts).is_ok());
     }
 
     #[test]
-    fn a_batch_without_the_accept_vote_is_not_referenced() {
-        let mut commits = batched_commits(0..4, 2, 4);
-        let other = batched_commits(0..4, 3, 4);
-        // Give quote 0 the batches of another set of quotes: no entry matches.
-        commits[0].batches = other[0].batches.clone();
-        let c = &commits[0];
-        let planned = BatchPlanner::default().plan(c, c.decision.certificate.as_ref().unwrap());
-        assert!(matches!(planned, PlannedCertificate::Full(_)));
+    fn a_full_certificate_is_kept_in_full() {
+        let c = commit(1, Outcome::Validated);
+        let cert = c.decision.certificate.clone().unwrap();
+        let plan = crate::plan::plan_batch(std::slice::from_ref(&c)).unwrap();
+        let planned = plan.rows[0].certificate.clone().unwrap();
+        assert_eq!(planned, PlannedCertificate::Full(cert.encode_to_vec()));
+        assert!(plan.batches.is_empty());
+        let stored = decode_stored(&planned.blob(&[]).unwrap()).unwrap();
+        assert_eq!(stored, StoredCertificate::Full(cert));
     }
 
     #[test]

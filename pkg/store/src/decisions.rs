@@ -2,22 +2,78 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
 
-use mdn_protocol::{Decision, Outcome, PublicKey, Symbol, VoteBatch};
+use mdn_protocol::{BatchVote, Certificate, Decision, Outcome, PublicKey, QuoteId, Symbol};
 use rust_decimal::Decimal;
 
 /// One decision to commit, with the score effects to apply if (and only if) it is newly stored.
+///
+/// A validated decision's certificate comes one of two ways: in full in `decision.certificate`
+/// (a decision received from a peer), or as its accept votes by reference in `accepts`, with
+/// `decision.certificate` left `None` (the tally's way: it counts votes as [`BatchVote`]s, and the
+/// store keeps each batch once and the certificate as references into it, see
+/// [`crate::certstore`]). [`DecisionCommit::certificate`] is the certificate either way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionCommit {
+    /// `decision.quote.id()`, computed once by whoever made the commit (see
+    /// [`DecisionCommit::new`]); the store keys the decision by it.
+    pub quote_id: QuoteId,
     /// The decision.
     pub decision: Decision,
     /// Counter updates that belong to this decision.
     pub effects: Vec<ScoreEffect>,
-    /// The vote batches the certificate's entries were cut from, when the committer has them (the
-    /// tally does; a decision received from a peer does not). With them the store keeps each batch
-    /// once and the certificate as references into it ([`crate::certstore`]); without them, in full.
-    pub batches: Vec<Arc<VoteBatch>>,
+    /// A validated decision's accept votes by reference, one per voter in voter order, when
+    /// `decision.certificate` is `None`; otherwise empty.
+    pub accepts: Vec<BatchVote>,
+}
+
+impl DecisionCommit {
+    /// A commit of `decision` as it is (its certificate, if any, in full), with its `effects`.
+    pub fn new(decision: Decision, effects: Vec<ScoreEffect>) -> Self {
+        Self {
+            quote_id: decision.quote.id(),
+            decision,
+            effects,
+            accepts: Vec::new(),
+        }
+    }
+
+    /// A commit of a decision the tally counted: `accepts` certify it when it is validated (its
+    /// certificate, if any, is set aside for them), and are empty otherwise. `quote_id` must be
+    /// `decision.quote.id()`.
+    pub fn counted(
+        quote_id: QuoteId,
+        mut decision: Decision,
+        effects: Vec<ScoreEffect>,
+        accepts: Vec<BatchVote>,
+    ) -> Self {
+        decision.certificate = None;
+        Self {
+            quote_id,
+            decision,
+            effects,
+            accepts,
+        }
+    }
+
+    /// The certificate this commit stores, as it reads back: the decision's own, or the one
+    /// `accepts` make (each entry's audit path computed here).
+    pub fn certificate(&self) -> Option<Certificate> {
+        if self.accepts.is_empty() {
+            return self.decision.certificate.clone();
+        }
+        Some(Certificate {
+            quote_id: self.quote_id,
+            entries: self.accepts.iter().map(BatchVote::entry).collect(),
+        })
+    }
+
+    /// The decision as it reads back: with [`DecisionCommit::certificate`].
+    pub fn stored_decision(&self) -> Decision {
+        let mut decision = self.decision.clone();
+        decision.certificate = self.certificate();
+        decision
+    }
 }
 
 /// A counter update that a decision causes. Applied exactly once per stored decision.

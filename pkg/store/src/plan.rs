@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use mdn_protocol::{Outcome, PublicKey, QuoteId};
+use mdn_protocol::{Encode, Outcome, PublicKey, QuoteId};
 use rust_decimal::Decimal;
 
 use crate::certstore::{BatchPlanner, PlannedBatch, PlannedCertificate};
@@ -65,33 +65,52 @@ fn check<'a>(
     batches: &mut BatchPlanner,
 ) -> Result<PlannedDecision<'a>> {
     let decision = &commit.decision;
-    let id = decision.quote.id();
+    let id = commit.quote_id;
+    debug_assert_eq!(
+        id,
+        decision.quote.id(),
+        "a commit's quote id is its quote's"
+    );
     let invalid = |expected: &'static str, got: String| StoreError::InvalidDecision {
         quote_id: id,
         expected,
         got,
     };
+    let by_reference = !commit.accepts.is_empty();
     let certificate = match (decision.outcome, &decision.certificate) {
-        (Outcome::Validated, Some(cert)) if cert.quote_id == id => Some(batches.plan(commit, cert)),
+        (Outcome::Validated, Some(_)) if by_reference => {
+            return Err(invalid(
+                "a certificate in full or by reference",
+                "both".into(),
+            ));
+        }
+        (Outcome::Validated, Some(cert)) if cert.quote_id == id => {
+            Some(PlannedCertificate::Full(cert.encode_to_vec()))
+        }
         (Outcome::Validated, Some(cert)) => {
             return Err(invalid(
                 "a certificate for the decided quote",
                 format!("a certificate for quote {}", cert.quote_id),
             ));
         }
+        (Outcome::Validated, None) if by_reference => Some(
+            batches
+                .plan(id, &commit.accepts)
+                .map_err(|got| invalid("accept votes on the quote, one per voter in order", got))?,
+        ),
         (Outcome::Validated, None) => {
             return Err(invalid(
                 "a certificate on a validated decision",
                 "none".into(),
             ));
         }
-        (other, Some(_)) => {
+        (other, certificate) if certificate.is_some() || by_reference => {
             return Err(invalid(
                 "no certificate on a non-validated decision",
                 format!("a certificate on a {other:?} decision"),
             ));
         }
-        (_, None) => None,
+        (_, _) => None,
     };
     Ok(PlannedDecision {
         id,

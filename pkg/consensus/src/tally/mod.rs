@@ -16,24 +16,22 @@ mod types;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use mdn_protocol::{
-    Certificate, CertificateEntry, Outcome, PublicKey, QuoteId, ValidatorSet, Verdict,
-};
+use mdn_protocol::{CertificateEntry, Outcome, PublicKey, QuoteId, ValidatorSet, Verdict};
 
-pub use types::{CastVote, Decided, Evidence, InvalidVote, TallyError, VoteOutcome};
+pub use types::{CastVote, Decided, Evidence, InvalidVote, TallyError, VoteOutcome, VoteProof};
 
 /// An open quote's votes.
 #[derive(Debug, Clone)]
-struct Pending {
+struct Pending<P> {
     first_seen_ms: i64,
     /// The voter whose vote opened it, until the quote itself is seen ([`Tally::open`]).
     opener: Option<PublicKey>,
-    votes: BTreeMap<PublicKey, CastVote>,
+    votes: BTreeMap<PublicKey, CastVote<P>>,
     accepts: usize,
     rejects: usize,
 }
 
-impl Pending {
+impl<P> Pending<P> {
     fn new(first_seen_ms: i64, opener: Option<PublicKey>) -> Self {
         Self {
             first_seen_ms,
@@ -54,15 +52,18 @@ impl Pending {
 /// holding most.
 /// So a validator voting on made-up quote ids churns through its own share and cannot push the
 /// network's real quotes out.
+///
+/// `P` is what proves each vote ([`VoteProof`]); the accept proofs of a validated quote are its
+/// certificate's entries.
 #[derive(Debug, Clone)]
-pub struct Tally {
+pub struct Tally<P = CertificateEntry> {
     threshold: usize,
     validators: HashSet<PublicKey>,
     timeout_ms: i64,
     max_pending: usize,
     decided_retention_ms: i64,
     max_decided: usize,
-    pending: HashMap<QuoteId, Pending>,
+    pending: HashMap<QuoteId, Pending<P>>,
     /// `(first_seen_ms, id)` of every open quote: oldest first, for expiry and eviction.
     by_age: BTreeSet<(i64, QuoteId)>,
     /// Per voter, `(first_seen_ms, id)` of the open quotes its vote opened and that have not been
@@ -72,10 +73,10 @@ pub struct Tally {
     /// `(decided_at_ms, id)` in the order decided, for forgetting.
     decided_order: VecDeque<(i64, QuoteId)>,
     /// Quotes expired early to make room, returned by the next [`Tally::expire`].
-    evicted: VecDeque<Decided>,
+    evicted: VecDeque<Decided<P>>,
 }
 
-impl Tally {
+impl<P: VoteProof + Clone> Tally<P> {
     /// A tally for `validators` needing `threshold` accepts (`1..=n`), expiring quotes
     /// `timeout_ms` after first seen, with at most `max_pending` open quotes. Decisions are
     /// remembered for `10 × timeout_ms`, at most `4 × max_pending` of them (see
@@ -204,16 +205,16 @@ impl Tally {
     }
 
     /// Counts `voter`'s `verdict` on `quote_id`. `entry` must be given for `Accept` and, when
-    /// given, must name `voter` in its header. The caller has already checked the batch
-    /// signature and Merkle proof.
+    /// given, must be `voter`'s. The caller has already checked the batch signature and Merkle
+    /// root.
     pub fn add_vote(
         &mut self,
         voter: PublicKey,
         quote_id: QuoteId,
         verdict: Verdict,
-        entry: Option<CertificateEntry>,
+        entry: Option<P>,
         now_ms: i64,
-    ) -> VoteOutcome {
+    ) -> VoteOutcome<P> {
         if !self.validators.contains(&voter) {
             return VoteOutcome::UnknownVoter;
         }
@@ -224,7 +225,7 @@ impl Tally {
             None if verdict == Verdict::Accept => {
                 return VoteOutcome::Invalid(InvalidVote::MissingEntry);
             }
-            Some(e) if e.header.voter != voter => {
+            Some(e) if e.voter() != voter => {
                 return VoteOutcome::Invalid(InvalidVote::EntryVoterMismatch);
             }
             _ => {}
@@ -243,7 +244,6 @@ impl Tally {
                 v.insert(Pending::new(now_ms, Some(voter)))
             }
         };
-        let cast = CastVote { verdict, entry };
         if let Some(first) = p.votes.get(&voter) {
             return if first.verdict == verdict {
                 VoteOutcome::DuplicateIgnored
@@ -252,10 +252,11 @@ impl Tally {
                     voter,
                     quote_id,
                     first: first.clone(),
-                    second: cast,
+                    second: CastVote { verdict, entry },
                 }))
             };
         }
+        let cast = CastVote { verdict, entry };
         match verdict {
             Verdict::Accept => p.accepts += 1,
             Verdict::Reject(_) => p.rejects += 1,
@@ -278,8 +279,8 @@ impl Tally {
 
     /// Decides `Expired` every open quote with `first_seen + timeout <= now_ms`, plus any quotes
     /// expired early to make room since the last call (those first). Also forgets old decisions.
-    pub fn expire(&mut self, now_ms: i64) -> Vec<Decided> {
-        let mut out: Vec<Decided> = self.evicted.drain(..).collect();
+    pub fn expire(&mut self, now_ms: i64) -> Vec<Decided<P>> {
+        let mut out: Vec<Decided<P>> = self.evicted.drain(..).collect();
         while let Some(&(first_seen, id)) = self.by_age.first() {
             if first_seen.saturating_add(self.timeout_ms) > now_ms {
                 break;
@@ -333,7 +334,7 @@ impl Tally {
     }
 
     /// Closes an open quote with `outcome` and remembers the decision.
-    fn finish(&mut self, quote_id: QuoteId, outcome: Outcome, now_ms: i64) -> Option<Decided> {
+    fn finish(&mut self, quote_id: QuoteId, outcome: Outcome, now_ms: i64) -> Option<Decided<P>> {
         let p = self.pending.remove(&quote_id)?;
         self.by_age.remove(&(p.first_seen_ms, quote_id));
         if let Some(voter) = p.opener {
@@ -343,22 +344,20 @@ impl Tally {
         self.decided_order.push_back((now_ms, quote_id));
         self.forget_decided(now_ms);
         let votes = vote_list(&p);
-        // The quote is closed: its accept entries move into the certificate (in voter order).
-        let certificate = (outcome == Outcome::Validated).then(|| Certificate {
-            quote_id,
-            entries: p
-                .votes
+        // The quote is closed: its accept proofs move into the certificate (in voter order).
+        let accepts = (outcome == Outcome::Validated).then(|| {
+            p.votes
                 .into_values()
                 .filter(|v| v.verdict == Verdict::Accept)
                 .filter_map(|v| v.entry)
-                .collect(),
+                .collect()
         });
         Some(Decided {
             quote_id,
             outcome,
             decided_at_ms: now_ms,
             first_seen_ms: p.first_seen_ms,
-            certificate,
+            accepts,
             votes,
         })
     }
@@ -389,6 +388,6 @@ fn remove_unconfirmed(
     }
 }
 
-fn vote_list(p: &Pending) -> Vec<(PublicKey, Verdict)> {
+fn vote_list<P>(p: &Pending<P>) -> Vec<(PublicKey, Verdict)> {
     p.votes.iter().map(|(k, v)| (*k, v.verdict)).collect()
 }

@@ -57,7 +57,7 @@ proptest! {
                     match vote(&mut t, v, q, x, now) {
                         VoteOutcome::Decided(d) => {
                             note(&mut seen, q, d.outcome)?;
-                            if let Some(c) = &d.certificate {
+                            if let Some(c) = &d.certificate() {
                                 prop_assert_eq!(d.outcome, Outcome::Validated);
                                 prop_assert_eq!(c.entries.len(), t.threshold());
                                 let voters: Vec<_> = c.entries.iter().map(|e| e.header.voter).collect();
@@ -202,7 +202,7 @@ proptest! {
         max_pending in 4usize..40, n in 2u8..=7,
         flood in proptest::collection::vec(any::<bool>(), 1..400),
     ) {
-        let mut t = Tally::new(usize::from(n), (1..=n).map(super::tests::key), TIMEOUT, max_pending)
+        let mut t: Tally = Tally::new(usize::from(n), (1..=n).map(super::tests::key), TIMEOUT, max_pending)
             .unwrap();
         let room = max_pending - (max_pending / usize::from(n)).max(1);
         let mut seen = Vec::new();

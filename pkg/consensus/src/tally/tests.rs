@@ -57,22 +57,23 @@ fn decided(o: VoteOutcome) -> Decided {
 
 #[test]
 fn constructor_checks_its_arguments() {
+    type T = Tally<CertificateEntry>;
     assert_eq!(
-        Tally::new(1, [], TIMEOUT, 10).unwrap_err(),
+        T::new(1, [], TIMEOUT, 10).unwrap_err(),
         TallyError::NoValidators
     );
-    let err = Tally::new(4, (1..=3).map(key), TIMEOUT, 10).unwrap_err();
+    let err = T::new(4, (1..=3).map(key), TIMEOUT, 10).unwrap_err();
     assert_eq!(err, TallyError::Threshold { threshold: 4, n: 3 });
     assert!(err.to_string().contains("expected 1..=3"));
-    assert!(Tally::new(0, (1..=3).map(key), TIMEOUT, 10).is_err());
+    assert!(T::new(0, (1..=3).map(key), TIMEOUT, 10).is_err());
     assert_eq!(
-        Tally::new(1, [key(1)], 0, 10).unwrap_err(),
+        T::new(1, [key(1)], 0, 10).unwrap_err(),
         TallyError::Timeout(0)
     );
-    assert!(Tally::new(1, [key(1)], TIMEOUT, 0).is_err());
+    assert!(T::new(1, [key(1)], TIMEOUT, 0).is_err());
     // Repeated keys count once.
     assert_eq!(
-        Tally::new(1, [key(1), key(1)], TIMEOUT, 1)
+        T::new(1, [key(1), key(1)], TIMEOUT, 1)
             .unwrap()
             .validator_count(),
         1
@@ -94,7 +95,7 @@ fn validated_at_threshold_with_sorted_certificate() {
     assert_eq!(d.outcome, Outcome::Validated);
     assert_eq!(d.decided_at_ms, T0 + 5);
     assert_eq!(d.first_seen_ms, T0);
-    let cert = d.certificate.unwrap();
+    let cert = d.certificate().unwrap();
     assert_eq!(cert.quote_id, qid(1));
     let voters: Vec<_> = cert.entries.iter().map(|e| e.header.voter).collect();
     assert_eq!(voters, vec![key(1), key(2), key(3)]);
@@ -114,7 +115,7 @@ fn rejected_when_rejects_make_acceptance_impossible() {
         T0,
     ));
     assert_eq!(d.outcome, Outcome::Rejected);
-    assert_eq!(d.certificate, None);
+    assert_eq!(d.certificate(), None);
     assert_eq!(d.votes.len(), 2);
 }
 
@@ -132,7 +133,7 @@ fn abstentions_never_reject_the_quote_expires() {
     let out = t.expire(T0 + TIMEOUT);
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].outcome, Outcome::Expired);
-    assert_eq!(out[0].certificate, None);
+    assert_eq!(out[0].certificate(), None);
 }
 
 #[test]

@@ -1,43 +1,65 @@
-//! What the tally takes and returns: cast votes, outcomes of adding a vote, equivocation evidence,
-//! decisions, errors.
+//! What the tally takes and returns: vote proofs, cast votes, outcomes of adding a vote,
+//! equivocation evidence, decisions, errors.
 
-use mdn_protocol::{Certificate, CertificateEntry, Outcome, PublicKey, QuoteId, Verdict};
+use mdn_protocol::{
+    BatchVote, Certificate, CertificateEntry, Outcome, PublicKey, QuoteId, Verdict,
+};
+
+/// What proves a vote (kept for the certificate and for evidence). The tally only asks whose
+/// vote it proves: a standalone [`CertificateEntry`], or a [`BatchVote`] (a reference into the
+/// shared batch, what the node counts with).
+pub trait VoteProof {
+    /// The validator whose signed batch carried the vote.
+    fn voter(&self) -> PublicKey;
+}
+
+impl VoteProof for CertificateEntry {
+    fn voter(&self) -> PublicKey {
+        self.header.voter
+    }
+}
+
+impl VoteProof for BatchVote {
+    fn voter(&self) -> PublicKey {
+        BatchVote::voter(self)
+    }
+}
 
 /// One validator's vote on one quote, with its proof when the caller has one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CastVote {
+pub struct CastVote<P = CertificateEntry> {
     /// The verdict.
     pub verdict: Verdict,
-    /// The signed batch header and Merkle path proving the vote; required for `Accept` (it goes
-    /// into the certificate), optional otherwise (it makes equivocation evidence provable).
-    pub entry: Option<CertificateEntry>,
+    /// The proof of the vote; required for `Accept` (it goes into the certificate), optional
+    /// otherwise (it makes equivocation evidence provable).
+    pub entry: Option<P>,
 }
 
 /// Proof that a validator voted twice, differently, on one quote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Evidence {
+pub struct Evidence<P = CertificateEntry> {
     /// The equivocating validator.
     pub voter: PublicKey,
     /// The quote it voted on twice.
     pub quote_id: QuoteId,
     /// The vote counted (the first one seen).
-    pub first: CastVote,
+    pub first: CastVote<P>,
     /// The conflicting vote, ignored.
-    pub second: CastVote,
+    pub second: CastVote<P>,
 }
 
 /// Why a vote was refused before counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InvalidVote {
-    /// An `Accept` vote came without its certificate entry.
+    /// An `Accept` vote came without its proof.
     MissingEntry,
-    /// The entry's header names another voter than the one the vote is attributed to.
+    /// The proof names another voter than the one the vote is attributed to.
     EntryVoterMismatch,
 }
 
 /// A quote's final state in this tally.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decided {
+pub struct Decided<P = CertificateEntry> {
     /// The quote.
     pub quote_id: QuoteId,
     /// Validated, Rejected or Expired.
@@ -46,25 +68,35 @@ pub struct Decided {
     pub decided_at_ms: i64,
     /// When the tally first heard of the quote (its first vote or `open`).
     pub first_seen_ms: i64,
-    /// For `Validated`: the accept entries of exactly `threshold` distinct validators, sorted by
-    /// voter key. `None` otherwise.
-    pub certificate: Option<Certificate>,
+    /// For `Validated`: the accept proofs of exactly `threshold` distinct validators, sorted by
+    /// voter key (a certificate's entries). `None` otherwise.
+    pub accepts: Option<Vec<P>>,
     /// Every counted vote at the time of decision, sorted by voter key.
     pub votes: Vec<(PublicKey, Verdict)>,
 }
 
+impl Decided<CertificateEntry> {
+    /// The certificate of a validated decision.
+    pub fn certificate(&self) -> Option<Certificate> {
+        self.accepts.as_ref().map(|entries| Certificate {
+            quote_id: self.quote_id,
+            entries: entries.clone(),
+        })
+    }
+}
+
 /// What [`crate::Tally::add_vote`] did with a vote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VoteOutcome {
+pub enum VoteOutcome<P = CertificateEntry> {
     /// Counted; the quote is still open.
     Counted,
     /// Counted, and it decided the quote (`Validated` or `Rejected`).
-    Decided(Decided),
+    Decided(Decided<P>),
     /// The same voter already cast this same verdict on this quote: nothing changed.
     DuplicateIgnored,
     /// The voter already cast a different verdict: the first one stays, this is the evidence
     /// (boxed: it holds two certificate entries).
-    Equivocation(Box<Evidence>),
+    Equivocation(Box<Evidence<P>>),
     /// The voter is not in the validator set: not counted.
     UnknownVoter,
     /// The quote is already decided (with this outcome): not counted.

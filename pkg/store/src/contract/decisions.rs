@@ -404,7 +404,7 @@ pub async fn certificates_by_batch_round_trip(store: &dyn Store) {
     let mut expired = last.clone();
     expired.decision.outcome = Outcome::Expired;
     expired.decision.certificate = None;
-    expired.batches.clear();
+    expired.accepts.clear();
     expired.effects = fixtures::effects_for(&expired.decision);
     assert_eq!(
         store.commit(&[expired]).await.expect("commit"),
@@ -420,19 +420,22 @@ pub async fn certificates_by_batch_round_trip(store: &dyn Store) {
     let want = |id| {
         commits
             .iter()
-            .find(|c| c.decision.quote.id() == id)
-            .map(|c| c.decision.clone())
+            .find(|c| c.quote_id == id)
+            .map(DecisionCommit::stored_decision)
     };
     for c in [&commits[0], &commits[70], &commits[699], &first[100]] {
-        let id = c.decision.quote.id();
-        let got = store.decision(&id).await.expect("read").expect("stored");
-        assert_eq!(got.decision, c.decision);
+        let got = store
+            .decision(&c.quote_id)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(got.decision, c.stored_decision());
     }
     let all = store.decisions_after(0, 1000).await.expect("after");
     assert_eq!(all.len(), 701);
     for stored in &all {
         let id = stored.decision.quote.id();
-        let expected = want(id).unwrap_or_else(|| first[100].decision.clone());
+        let expected = want(id).unwrap_or_else(|| first[100].stored_decision());
         assert_eq!(
             stored.decision.certificate, expected.certificate,
             "quote {id}"
@@ -504,11 +507,8 @@ pub async fn lists_are_exact_over_spread_times(store: &dyn Store) {
             let k = usize::try_from(i).unwrap_or(0);
             quote.observed_at_ms = fixtures::BASE_MS - offsets[k % offsets.len()];
             let decision = fixtures::decision(quote, outcome_for(i));
-            DecisionCommit {
-                effects: fixtures::effects_for(&decision),
-                decision,
-                batches: Vec::new(),
-            }
+            let effects = fixtures::effects_for(&decision);
+            DecisionCommit::new(decision, effects)
         })
         .collect();
     // Committed out of time order, so the newest by seq is not the newest by time.

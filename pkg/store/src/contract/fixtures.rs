@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use mdn_protocol::merkle::{prove_all, root, vote_leaf_hash};
+use mdn_protocol::merkle::{root, vote_leaf_hash};
 use mdn_protocol::{
-    Certificate, CertificateEntry, Decision, Hash32, MerkleProof, Outcome, PublicKey, Quote,
-    QuoteId, Signature, Symbol, Verdict, Vote, VoteBatch, VoteBatchHeader,
+    BatchVote, Certificate, CertificateEntry, Decision, Hash32, MerkleProof, Outcome, PublicKey,
+    Quote, QuoteId, Signature, Symbol, Verdict, Vote, VoteBatch, VoteBatchHeader,
 };
 use rust_decimal::Decimal;
 
@@ -133,11 +133,8 @@ pub fn commit(i: u64, outcome: Outcome) -> DecisionCommit {
 /// Like [`commit`], with a salt that gives distinct quote ids for the same `i`.
 pub fn commit_salted(i: u64, salt: u64, outcome: Outcome) -> DecisionCommit {
     let decision = decision(quote_salted(i, salt), outcome);
-    DecisionCommit {
-        effects: effects_for(&decision),
-        decision,
-        batches: Vec::new(),
-    }
+    let effects = effects_for(&decision);
+    DecisionCommit::new(decision, effects)
 }
 
 /// Voters of [`batched_commits`], as in a 4-node devnet.
@@ -146,8 +143,8 @@ pub const BATCH_VOTERS: u8 = 4;
 /// Validated decisions on quotes `quote_salted(i, salt)` for `i` in `numbers` (quote `i` is observed
 /// `i` seconds after [`BASE_MS`], so later numbers are later quotes) as a tally makes them: each of
 /// [`BATCH_VOTERS`] voters accepts the quotes in batches of `batch_size` votes (dummy signatures:
-/// the store does not check them), every certificate has one entry per voter with its real Merkle
-/// proof, and every commit carries the batches its certificate was cut from.
+/// the store does not check them), and every commit carries its accept votes by reference, one
+/// per voter ([`DecisionCommit::certificate`] gives each entry its real Merkle proof).
 pub fn batched_commits(
     numbers: std::ops::Range<u64>,
     salt: u64,
@@ -155,8 +152,7 @@ pub fn batched_commits(
 ) -> Vec<DecisionCommit> {
     let quotes: Vec<Quote> = numbers.map(|i| quote_salted(i, salt)).collect();
     let ids: Vec<QuoteId> = quotes.iter().map(Quote::id).collect();
-    let mut entries: Vec<Vec<CertificateEntry>> = vec![Vec::new(); quotes.len()];
-    let mut batches_of: Vec<Vec<Arc<VoteBatch>>> = vec![Vec::new(); quotes.len()];
+    let mut accepts: Vec<Vec<BatchVote>> = vec![Vec::new(); quotes.len()];
     for v in 0..BATCH_VOTERS {
         for (seq, chunk) in ids.chunks(batch_size.max(1)).enumerate() {
             let votes: Vec<Vote> = chunk
@@ -180,28 +176,20 @@ pub fn batched_commits(
                 signature: Signature([v; 64]),
             });
             let first = seq * batch_size.max(1);
-            for (offset, proof) in prove_all(&leaves).into_iter().enumerate() {
-                entries[first + offset].push(CertificateEntry {
-                    header: batch.header.clone(),
-                    signature: batch.signature,
-                    proof,
-                });
-                batches_of[first + offset].push(batch.clone());
+            for offset in 0..chunk.len() {
+                let vote = BatchVote::new(batch.clone(), offset).expect("a vote of the batch");
+                accepts[first + offset].push(vote);
             }
         }
     }
     quotes
         .into_iter()
         .zip(ids)
-        .zip(entries.into_iter().zip(batches_of))
-        .map(|((quote, quote_id), (entries, batches))| {
-            let mut decision = decision(quote, Outcome::Validated);
-            decision.certificate = Some(Certificate { quote_id, entries });
-            DecisionCommit {
-                effects: effects_for(&decision),
-                decision,
-                batches,
-            }
+        .zip(accepts)
+        .map(|((quote, quote_id), accepts)| {
+            let decision = decision(quote, Outcome::Validated);
+            let effects = effects_for(&decision);
+            DecisionCommit::counted(quote_id, decision, effects, accepts)
         })
         .collect()
 }
