@@ -8,10 +8,9 @@
 //! `capacity` are, and a lookup is two hash probes. An id not remembered is simply checked in the
 //! store, so forgetting costs a read, never a decision.
 
-use std::collections::HashSet;
 use std::sync::Mutex;
 
-use mdn_protocol::QuoteId;
+use mdn_protocol::{FastSet, QuoteId};
 
 /// Ids remembered by default: at least the newest 131,072 (13 s of commits at 10,000 validated
 /// quotes per second, more than two 5 s sync rounds), at most twice that; ~20 MiB when full.
@@ -27,8 +26,8 @@ pub struct RecentIds {
 
 #[derive(Debug, Default)]
 struct Generations {
-    newer: HashSet<QuoteId>,
-    older: HashSet<QuoteId>,
+    newer: FastSet<QuoteId>,
+    older: FastSet<QuoteId>,
 }
 
 impl Default for RecentIds {

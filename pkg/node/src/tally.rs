@@ -2,13 +2,14 @@
 //! the proposed quotes so decisions can be stored, turns decisions into store commits with their
 //! certificates and score effects, and records equivocation evidence. Expiry runs on a timer.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::prelude::*;
 use mdn_consensus::{Decided, Evidence, Tally, VoteOutcome};
-use mdn_protocol::{BatchVote, Decision, Encode, Outcome, PublicKey, Quote, QuoteId, Verdict};
+use mdn_protocol::{
+    BatchVote, Decision, Encode, FastMap, Outcome, PublicKey, Quote, QuoteId, Verdict,
+};
 use mdn_reputation::DecisionInfo;
 use mdn_store::{DecisionCommit, ScoreEffect, Store};
 
@@ -28,8 +29,8 @@ pub struct TallyActor {
     /// decision is committed with them, and the store keeps each batch once instead of a copy of
     /// its header and an audit path per quote.
     tally: Tally<BatchVote>,
-    quotes: HashMap<QuoteId, (Quote, i64)>,
-    parked: HashMap<QuoteId, Decided<BatchVote>>,
+    quotes: FastMap<QuoteId, (Quote, i64)>,
+    parked: FastMap<QuoteId, Decided<BatchVote>>,
     outbox: Vec<PendingCommit>,
     writer: Recipient<CommitDecisions>,
     store: Arc<dyn Store>,
@@ -49,8 +50,8 @@ impl TallyActor {
     ) -> Self {
         Self {
             tally,
-            quotes: HashMap::new(),
-            parked: HashMap::new(),
+            quotes: FastMap::default(),
+            parked: FastMap::default(),
             outbox: Vec::new(),
             writer,
             store,

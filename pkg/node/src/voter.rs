@@ -3,14 +3,16 @@
 //! per batch). Quotes without a reference yet wait (bounded) until an own observation arrives or the
 //! policy's wait limit passes. Proposed quotes are forwarded to the tally so decisions can be stored.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::prelude::*;
 use mdn_consensus::{DuplicateCheck, DuplicateIndex, Judgement, ObservationBook, Policy};
 use mdn_network::{NetworkClient, TopicKind};
-use mdn_protocol::{Encode, PublicKey, Quote, QuoteId, RejectReason, SigningKey, Verdict, Vote};
+use mdn_protocol::{
+    Encode, FastMap, PublicKey, Quote, QuoteId, RejectReason, SigningKey, Verdict, Vote,
+};
 
 use crate::byzantine::{Byzantine, opposite};
 use crate::clock::now_ms;
@@ -51,7 +53,7 @@ pub struct Voter {
     telemetry: Telemetry,
     byzantine: Byzantine,
     /// Quote ids already voted on (or waiting), with when first seen.
-    seen: HashMap<QuoteId, i64>,
+    seen: FastMap<QuoteId, i64>,
     seen_order: VecDeque<(i64, QuoteId)>,
     /// Quotes waiting for an own reference, with their proposal time if a peer proposed them.
     waiting: VecDeque<(QuoteId, Arc<Quote>, Option<i64>)>,
@@ -99,7 +101,7 @@ impl Voter {
             tally_quotes: links.tally_quotes,
             telemetry,
             byzantine,
-            seen: HashMap::new(),
+            seen: FastMap::default(),
             seen_order: VecDeque::new(),
             waiting: VecDeque::new(),
             outbox: Vec::new(),

@@ -1,6 +1,7 @@
 //! The P2P Market Data wire protocol, pure and IO-free.
 //!
 //! - [`batch_vote`]: [`BatchVote`], a vote of a batch kept by reference.
+//! - [`fast_hash`]: hash maps and sets for quote ids and keys.
 //! - [`types`]: the messages (`Quote`, `ObservationBatch`, `Vote`, `VoteBatch`, `Certificate`,
 //!   `Decision`) and their building blocks.
 //! - [`encoding`]: MDN canonical encoding v1 ([`Encode`], [`Decode`], decoder limits).
@@ -19,6 +20,7 @@ pub mod batch_vote;
 pub mod certificate;
 pub mod checks;
 pub mod encoding;
+pub mod fast_hash;
 pub mod hash;
 pub mod merkle;
 pub mod report;
@@ -32,6 +34,7 @@ pub use certificate::{BuildCertificateError, CertificateError};
 pub use checks::{DecisionError, QuoteError};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use encoding::{Decode, DecodeError, Encode, Reader};
+pub use fast_hash::{FastMap, FastSet, FastState};
 pub use merkle::MerkleError;
 pub use report::{PeerScore, ReputationReport, SourceScoreEntry};
 pub use script::ScriptAnnouncement;

@@ -11,11 +11,12 @@
 //! - The **consensus price** of a symbol and interval uses every validated quote, from any
 //!   proposer, of sources that are neither quarantined nor in shadow mode.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use mdn_protocol::report::{from_bp, to_bp};
 use mdn_protocol::{
-    Outcome, PeerScore, PublicKey, QuoteId, ReputationReport, SourceScoreEntry, Symbol, Verdict,
+    FastMap, Outcome, PeerScore, PublicKey, QuoteId, ReputationReport, SourceScoreEntry, Symbol,
+    Verdict,
 };
 use rust_decimal::Decimal;
 
@@ -119,10 +120,15 @@ pub struct PeerView {
     pub equivocations: u32,
 }
 
+/// What settling a decision needs of it.
 #[derive(Debug, Clone)]
 struct Settling {
-    info: DecisionInfo,
-    voters: BTreeMap<PublicKey, Verdict>,
+    outcome: Outcome,
+    proposer: PublicKey,
+    /// Source and symbol, kept only for this node's own proposals (their sources are scored).
+    own: Option<(String, Symbol)>,
+    /// One verdict per voter, sorted by voter: the counted votes, then late ones.
+    voters: Vec<(PublicKey, Verdict)>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,7 +159,7 @@ pub struct ReputationBook {
     shadow_local: BTreeSet<String>,
     sources: BTreeMap<SourceKey, SourceScore>,
     peers: BTreeMap<PublicKey, PeerReputation>,
-    settling: HashMap<QuoteId, Settling>,
+    settling: FastMap<QuoteId, Settling>,
     settle_queue: VecDeque<(i64, QuoteId)>,
     intervals: BTreeMap<(i64, Symbol), Vec<Observation>>,
     closed_before: i64,
@@ -185,7 +191,7 @@ impl ReputationBook {
             shadow_local: shadow.into_iter().collect(),
             sources: BTreeMap::new(),
             peers,
-            settling: HashMap::new(),
+            settling: FastMap::default(),
             settle_queue: VecDeque::new(),
             intervals: BTreeMap::new(),
             closed_before: i64::MIN,
@@ -245,35 +251,63 @@ impl ReputationBook {
 
     /// A quote was decided.
     pub fn record_decision(&mut self, info: DecisionInfo) {
-        if info.outcome != Outcome::Expired {
-            let start = self.interval_start(info.observed_at_ms);
+        let DecisionInfo {
+            quote_id,
+            outcome,
+            source,
+            symbol,
+            price,
+            observed_at_ms,
+            proposer,
+            decided_at_ms,
+            votes: mut voters,
+        } = info;
+        let settled = self.settling.contains_key(&quote_id);
+        let own = (!settled && proposer == self.me).then(|| (source.clone(), symbol.clone()));
+        if outcome != Outcome::Expired {
+            let start = self.interval_start(observed_at_ms);
             if start >= self.closed_before {
-                self.intervals
-                    .entry((start, info.symbol.clone()))
-                    .or_default()
-                    .push(Observation {
-                        source: info.source.clone(),
-                        proposer: info.proposer,
-                        price: info.price,
-                        validated: info.outcome == Outcome::Validated,
-                        age_ms: info.decided_at_ms.saturating_sub(info.observed_at_ms),
-                    });
+                let observation = Observation {
+                    source,
+                    proposer,
+                    price,
+                    validated: outcome == Outcome::Validated,
+                    age_ms: decided_at_ms.saturating_sub(observed_at_ms),
+                };
+                // The interval's key is cloned only when the interval is new.
+                let key = (start, symbol);
+                match self.intervals.get_mut(&key) {
+                    Some(observations) => observations.push(observation),
+                    None => {
+                        self.intervals.insert(key, vec![observation]);
+                    }
+                }
             }
         }
-        if self.settling.contains_key(&info.quote_id) {
+        if settled {
             return;
         }
-        let voters = info.votes.iter().copied().collect();
-        self.settle_queue
-            .push_back((info.decided_at_ms, info.quote_id));
-        self.settling
-            .insert(info.quote_id, Settling { info, voters });
+        // One verdict per voter, the first given.
+        voters.sort_by_key(|(voter, _)| *voter);
+        voters.dedup_by_key(|(voter, _)| *voter);
+        self.settle_queue.push_back((decided_at_ms, quote_id));
+        self.settling.insert(
+            quote_id,
+            Settling {
+                outcome,
+                proposer,
+                own,
+                voters,
+            },
+        );
     }
 
     /// A vote that arrived after its quote was decided.
     pub fn record_late_vote(&mut self, quote_id: &QuoteId, voter: PublicKey, verdict: Verdict) {
-        if let Some(s) = self.settling.get_mut(quote_id) {
-            s.voters.entry(voter).or_insert(verdict);
+        if let Some(s) = self.settling.get_mut(quote_id)
+            && let Err(at) = s.voters.binary_search_by_key(&voter, |(v, _)| *v)
+        {
+            s.voters.insert(at, (voter, verdict));
         }
     }
 
@@ -450,14 +484,17 @@ impl ReputationBook {
             let Some(s) = self.settling.remove(&id) else {
                 continue;
             };
-            let info = &s.info;
-            let decided = info.outcome != Outcome::Expired;
-            let validated = info.outcome == Outcome::Validated;
-            if decided && let Some(peer) = self.peers.get_mut(&info.proposer) {
+            let decided = s.outcome != Outcome::Expired;
+            let validated = s.outcome == Outcome::Validated;
+            if decided && let Some(peer) = self.peers.get_mut(&s.proposer) {
                 peer.observe_proposal(validated, now_ms, &p);
             }
             for (key, peer) in &mut self.peers {
-                let vote = s.voters.get(key);
+                let vote = s
+                    .voters
+                    .binary_search_by_key(key, |(v, _)| *v)
+                    .ok()
+                    .map(|at| &s.voters[at].1);
                 peer.observe_liveness(vote.is_some(), now_ms, &p);
                 match vote {
                     Some(Verdict::Accept) if decided => {
@@ -469,9 +506,9 @@ impl ReputationBook {
                     _ => {}
                 }
             }
-            if decided && info.proposer == self.me {
-                for symbol in [None, Some(&info.symbol)] {
-                    self.source_mut(&info.source, symbol, now_ms)
+            if decided && let Some((source, symbol)) = &s.own {
+                for symbol in [None, Some(symbol)] {
+                    self.source_mut(source, symbol, now_ms)
                         .observe_acceptance(validated, now_ms, &p);
                 }
             }

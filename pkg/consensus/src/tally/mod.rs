@@ -14,9 +14,11 @@ mod tests;
 mod types;
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use mdn_protocol::{CertificateEntry, Outcome, PublicKey, QuoteId, ValidatorSet, Verdict};
+use mdn_protocol::{
+    CertificateEntry, FastMap, FastSet, Outcome, PublicKey, QuoteId, ValidatorSet, Verdict,
+};
 
 pub use types::{CastVote, Decided, Evidence, InvalidVote, TallyError, VoteOutcome, VoteProof};
 
@@ -58,18 +60,18 @@ impl<P> Pending<P> {
 #[derive(Debug, Clone)]
 pub struct Tally<P = CertificateEntry> {
     threshold: usize,
-    validators: HashSet<PublicKey>,
+    validators: FastSet<PublicKey>,
     timeout_ms: i64,
     max_pending: usize,
     decided_retention_ms: i64,
     max_decided: usize,
-    pending: HashMap<QuoteId, Pending<P>>,
+    pending: FastMap<QuoteId, Pending<P>>,
     /// `(first_seen_ms, id)` of every open quote: oldest first, for expiry and eviction.
     by_age: BTreeSet<(i64, QuoteId)>,
     /// Per voter, `(first_seen_ms, id)` of the open quotes its vote opened and that have not been
     /// seen themselves yet.
-    unconfirmed: HashMap<PublicKey, BTreeSet<(i64, QuoteId)>>,
-    decided: HashMap<QuoteId, Outcome>,
+    unconfirmed: FastMap<PublicKey, BTreeSet<(i64, QuoteId)>>,
+    decided: FastMap<QuoteId, Outcome>,
     /// `(decided_at_ms, id)` in the order decided, for forgetting.
     decided_order: VecDeque<(i64, QuoteId)>,
     /// Quotes expired early to make room, returned by the next [`Tally::expire`].
@@ -87,7 +89,7 @@ impl<P: VoteProof + Clone> Tally<P> {
         timeout_ms: i64,
         max_pending: usize,
     ) -> Result<Self, TallyError> {
-        let validators: HashSet<PublicKey> = validators.into_iter().collect();
+        let validators: FastSet<PublicKey> = validators.into_iter().collect();
         let n = validators.len();
         if n == 0 {
             return Err(TallyError::NoValidators);
@@ -108,10 +110,10 @@ impl<P: VoteProof + Clone> Tally<P> {
             max_pending,
             decided_retention_ms: timeout_ms.saturating_mul(10),
             max_decided: max_pending.saturating_mul(4),
-            pending: HashMap::new(),
+            pending: FastMap::default(),
             by_age: BTreeSet::new(),
-            unconfirmed: HashMap::new(),
-            decided: HashMap::new(),
+            unconfirmed: FastMap::default(),
+            decided: FastMap::default(),
             decided_order: VecDeque::new(),
             evicted: VecDeque::new(),
         })
@@ -376,7 +378,7 @@ impl<P: VoteProof + Clone> Tally<P> {
 }
 
 fn remove_unconfirmed(
-    unconfirmed: &mut HashMap<PublicKey, BTreeSet<(i64, QuoteId)>>,
+    unconfirmed: &mut FastMap<PublicKey, BTreeSet<(i64, QuoteId)>>,
     voter: PublicKey,
     key: (i64, QuoteId),
 ) {
