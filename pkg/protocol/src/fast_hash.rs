@@ -1,7 +1,7 @@
-//! Hash maps and sets keyed by quote ids and public keys. Both are already uniform 32-byte
-//! values, so the standard library's SipHash buys nothing for its cost, which was ~2.5% of a busy
-//! node (a vote is looked up in several such maps). foldhash (hashbrown's default hasher) is
-//! several times faster on such keys and seeded at random, so ids made up by a peer still cannot
+//! Hash maps and sets for the node's hot lookups: quote ids and public keys (already uniform
+//! 32-byte values) and symbol and source names. The standard library's SipHash cost ~2.5% of a
+//! busy node (a vote is looked up in several such maps). foldhash (hashbrown's default hasher) is
+//! several times faster on such keys and seeded at random, so keys made up by a peer still cannot
 //! be aimed at one bucket without knowing the seed.
 
 use std::collections::{HashMap, HashSet};

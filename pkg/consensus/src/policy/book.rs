@@ -2,9 +2,9 @@
 //! Bounded: at most `max_series` (symbol, source) series of at most `per_series` observations each,
 //! and nothing older than `max_age_ms`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
-use mdn_protocol::Symbol;
+use mdn_protocol::{FastMap, FastSet, Symbol};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -64,9 +64,9 @@ pub struct Observation {
 #[derive(Debug, Clone, Default)]
 pub struct ObservationBook {
     limits: BookLimits,
-    symbols: HashMap<Symbol, HashMap<String, VecDeque<Observation>>>,
+    symbols: FastMap<Symbol, FastMap<String, VecDeque<Observation>>>,
     series: usize,
-    expected: HashSet<Symbol>,
+    expected: FastSet<Symbol>,
 }
 
 /// `|a - b|` without overflow.
