@@ -100,7 +100,7 @@ impl TallyActor {
                 observed_at_ms: q.observed_at_ms,
                 proposer: q.proposer,
                 decided_at_ms: decision.decided_at_ms,
-                votes: decided.votes.clone(),
+                votes: decided.votes,
             });
         }
         let accepts = decided.accepts.unwrap_or_default();
